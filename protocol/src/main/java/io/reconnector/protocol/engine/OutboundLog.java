@@ -1,0 +1,94 @@
+package io.reconnector.protocol.engine;
+
+import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.frame.SequencedFrame;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Our side's sequence: assigns message ids and keeps every sequenced frame sent and not yet
+ * acked, in order, for retransmission after a resume. Each entry remembers the connection
+ * object it belongs to, so an ack that arrives after a connection id was reused can never
+ * credit the new connection with the old one's bytes.
+ */
+final class OutboundLog {
+    record Entry(SequencedFrame frame, Connection connection) {
+    }
+
+    private final ArrayDeque<Entry> unacked = new ArrayDeque<>();
+    /** The latest id the peer acked; the log holds the ids after it. 0xFFFF in a new session. */
+    private int ackedThrough = Serial16.NONE;
+    /** The connection of the latest acked message, so a repeated Ack's window still counts. */
+    private Connection ackedThroughConnection;
+
+    int nextId() {
+        return Serial16.add(ackedThrough, unacked.size() + 1);
+    }
+
+    /** The latest id assigned (0xFFFF before any). */
+    int lastAssigned() {
+        return Serial16.add(ackedThrough, unacked.size());
+    }
+
+    int ackedThrough() {
+        return ackedThrough;
+    }
+
+    Connection ackedThroughConnection() {
+        return ackedThroughConnection;
+    }
+
+    int size() {
+        return unacked.size();
+    }
+
+    void append(SequencedFrame frame, Connection connection) {
+        if (frame.messageId() != nextId()) {
+            throw new IllegalStateException("frame id " + frame.messageId() + " is not the next id " + nextId());
+        }
+        unacked.addLast(new Entry(frame, connection));
+    }
+
+    /**
+     * How many unacked messages an Ack of {@code id} covers: 0 for an id already acked (or,
+     * after a lagging record, older), -1 for an id not yet sent, which is a protocol error.
+     */
+    int coverage(int id) {
+        int d = Serial16.distance(ackedThrough, id);
+        if (d <= 0) {
+            return 0;
+        }
+        return d <= unacked.size() ? d : -1;
+    }
+
+    /** Removes the first {@code count} entries, handing each to {@code acked} in order. */
+    void ack(int count, Consumer<Entry> acked) {
+        for (int i = 0; i < count; i++) {
+            Entry e = unacked.removeFirst();
+            ackedThrough = e.frame().messageId();
+            ackedThroughConnection = e.connection();
+            acked.accept(e);
+        }
+    }
+
+    /** Rebuilds every frame through {@code restamp} (same id, same order) and returns the entries. */
+    Iterable<Entry> restampAll(UnaryOperator<Entry> restamp) {
+        int n = unacked.size();
+        for (int i = 0; i < n; i++) {
+            unacked.addLast(restamp.apply(unacked.removeFirst()));
+        }
+        return unacked;
+    }
+
+    Iterable<Entry> entries() {
+        return unacked;
+    }
+
+    void reset() {
+        unacked.clear();
+        ackedThrough = Serial16.NONE;
+        ackedThroughConnection = null;
+    }
+}

@@ -1,0 +1,101 @@
+package io.reconnector.protocol.engine;
+
+import io.reconnector.protocol.ProtocolException;
+import io.reconnector.protocol.ProtocolViolation;
+import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.NewConnection;
+import io.reconnector.protocol.frame.SequencedFrame;
+import io.reconnector.protocol.frame.SessionStarted;
+
+import java.util.List;
+
+/**
+ * The relay's side of one session. The relay decides, outside the engine, whether a
+ * Start or Reconnect may have this session; the engine then answers it and runs it.
+ */
+public final class ServerSessionEngine extends SessionEngine {
+    private long nextDialToken = 1;
+
+    public ServerSessionEngine(long clientId, EngineConfig config) {
+        super(clientId, config);
+    }
+
+    /** Answers Start Session on a fresh engine: Session Started(id, 0xFFFF). */
+    public List<Effect> start(long nowMillis) {
+        if (lastHandled != Serial16.NONE || log.size() > 0) {
+            throw new IllegalStateException("start() needs a fresh engine; a Start Session replaces the old one");
+        }
+        return attachWith(Serial16.NONE, nowMillis, false);
+    }
+
+    /** Answers Reconnect Session(id, clientLastAcked) for this existing session. */
+    public List<Effect> resume(int clientLastAcked, long nowMillis) {
+        return attachWith(clientLastAcked, nowMillis, true);
+    }
+
+    private List<Effect> attachWith(int clientLastAcked, long nowMillis, boolean resumed) {
+        markAttached(nowMillis);
+        send(new SessionStarted(clientId, lastHandled));
+        try {
+            resumeFrom(clientLastAcked, resumed);
+        } catch (ProtocolException e) {
+            emit(new Effect.ProtocolError(e));
+            link = Link.DETACHED;
+        }
+        return drain();
+    }
+
+    /** The dial named by {@code token} connected: answer Connected. */
+    public List<Effect> upstreamConnected(int connectionId, long token) {
+        Connection c = connections.get(connectionId);
+        if (c == null || c.dialToken != token || c.phase != Connection.Phase.OPENING || c.closing()) {
+            emit(new Effect.AbandonDial(connectionId, token));
+            return drain();
+        }
+        c.phase = Connection.Phase.OPEN;
+        appendSequenced(id -> new Connected(id, c.id, c.grantWindow(config.receiveWindowBytes())), c);
+        if (c.eofReceived) {
+            emit(new Effect.DeliverEof(c.id));
+        }
+        return drain();
+    }
+
+    /** The dial named by {@code token} failed (or policy forbade it): answer Connect Failed. */
+    public List<Effect> upstreamFailed(int connectionId, long token, int errno) {
+        Connection c = connections.get(connectionId);
+        if (c == null || c.dialToken != token || c.phase != Connection.Phase.OPENING || c.closing()) {
+            return drain();
+        }
+        c.localGone = true;
+        c.closeMessageId = Integer.MAX_VALUE;
+        int id = appendSequenced(mid -> {
+            c.closeMessageId = mid;
+            return new ConnectFailed(mid, c.id, errno);
+        }, c);
+        if (id >= 0) {
+            c.closeMessageId = id;
+        }
+        return drain();
+    }
+
+    /** True when no connection of this session is in the table (End Session may apply). */
+    public boolean idle() {
+        return connectionCount() == 0;
+    }
+
+    @Override
+    protected void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
+        if (!(frame instanceof NewConnection nc)) {
+            throw new ProtocolException(ProtocolViolation.WRONG_DIRECTION, "server received " + frame);
+        }
+        if (connections.containsKey(nc.connectionId())) {
+            throw new ProtocolException(ProtocolViolation.CONNECTION_IN_USE, "connection id " + nc.connectionId());
+        }
+        Connection c = new Connection(nc.connectionId());
+        c.dialToken = nextDialToken++;
+        connections.put(c.id, c);
+        emit(new Effect.OpenUpstream(c.id, nc.address(), nc.port(), c.dialToken));
+    }
+}

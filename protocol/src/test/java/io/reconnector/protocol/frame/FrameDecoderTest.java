@@ -1,0 +1,126 @@
+package io.reconnector.protocol.frame;
+
+import io.reconnector.protocol.ProtocolException;
+import io.reconnector.protocol.ProtocolViolation;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FrameDecoderTest {
+
+    static List<Frame> sample() {
+        return List.of(
+                new StartSession(7),
+                new ReconnectSession(0xFFFF_FFFFL, 0xFFFF),
+                new SessionStarted(7, 3),
+                new SessionRejected(9),
+                new NewConnection(0, 1, Ipv4Address.parse("127.0.0.1"), 8080),
+                new Connected(0, 1, 4096),
+                new ConnectFailed(1, 2, ConnectFailed.ECONNREFUSED),
+                new Data(2, 1, 4096, Buffer.buffer("hello, world")),
+                new Keepalive(2, 1, 4096),
+                new ConnectionEof(3, 1),
+                new ConnectionClosed(4, 1),
+                new Ack(4, 0),
+                new Data(5, 3, 0, Buffer.buffer(new byte[FrameCodes.MAX_DATA_LENGTH])));
+    }
+
+    static Buffer concat(List<Frame> frames) {
+        Buffer all = Buffer.buffer();
+        frames.forEach(f -> f.writeTo(all));
+        return all;
+    }
+
+    @Test
+    void oneByteAtATimeYieldsEveryFrameOnce() throws ProtocolException {
+        Buffer all = concat(sample());
+        FrameDecoder decoder = new FrameDecoder();
+        List<Frame> out = new ArrayList<>();
+        for (int i = 0; i < all.length(); i++) {
+            decoder.feed(all.getBuffer(i, i + 1), out::add);
+            assertTrue(decoder.buffered() <= FrameCodes.DATA_HEADER_SIZE + FrameCodes.MAX_DATA_LENGTH);
+        }
+        assertEquals(sample(), out);
+        assertEquals(0, decoder.buffered());
+    }
+
+    @Test
+    void manyFramesInOneChunk() throws ProtocolException {
+        List<Frame> out = new ArrayList<>();
+        new FrameDecoder().feed(concat(sample()), out::add);
+        assertEquals(sample(), out);
+    }
+
+    @Test
+    void keepsOnlyTheIncompleteTailBetweenChunks() throws ProtocolException {
+        Buffer all = concat(List.of(new Ack(1, 2), new StartSession(3)));
+        FrameDecoder decoder = new FrameDecoder();
+        List<Frame> out = new ArrayList<>();
+        decoder.feed(all.getBuffer(0, 7), out::add); // Ack (5) + 2 bytes of Start
+        assertEquals(List.of(new Ack(1, 2)), out);
+        assertEquals(2, decoder.buffered());
+        decoder.feed(all.getBuffer(7, all.length()), out::add);
+        assertEquals(List.of(new Ack(1, 2), new StartSession(3)), out);
+    }
+
+    @Test
+    void zeroLengthDataIsAKeepaliveNotData() throws ProtocolException {
+        List<Frame> out = new ArrayList<>();
+        new FrameDecoder().feed(Buffer.buffer(new byte[] {0x1f, 0, 5, 0, 2, 0, 1, 0, 0}), out::add);
+        assertEquals(List.of(new Keepalive(5, 2, 1)), out);
+    }
+
+    @Test
+    void theDecodedPayloadDoesNotAliasTheChunk() throws ProtocolException {
+        Buffer chunk = new Data(0, 1, 1, Buffer.buffer("abc")).encode();
+        List<Frame> out = new ArrayList<>();
+        new FrameDecoder().feed(chunk, out::add);
+        chunk.setByte(9, (byte) 'z'); // the transport reuses its buffers
+        assertEquals(Buffer.buffer("abc"), ((Data) out.get(0)).payload());
+    }
+
+    @Test
+    void anUnknownCodeAfterGoodFramesEmitsThoseThenFails() {
+        Buffer chunk = concat(List.of(new Ack(1, 1), new StartSession(2))).appendByte((byte) 0x7e);
+        List<Frame> out = new ArrayList<>();
+        FrameDecoder decoder = new FrameDecoder();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.feed(chunk, out::add));
+        assertEquals(ProtocolViolation.UNKNOWN_CODE, e.violation());
+        assertTrue(e.getMessage().contains("0x7e"), e.getMessage());
+        assertEquals(List.of(new Ack(1, 1), new StartSession(2)), out);
+        assertThrows(IllegalStateException.class, () -> decoder.feed(Buffer.buffer(new byte[] {1}), out::add));
+    }
+
+    @Test
+    void everyTruncationOfEveryFrameWaits() throws ProtocolException {
+        for (Frame f : sample()) {
+            Buffer bytes = f.encode();
+            for (int cut = 0; cut < bytes.length(); cut++) {
+                FrameDecoder decoder = new FrameDecoder();
+                List<Frame> out = new ArrayList<>();
+                decoder.feed(bytes.getBuffer(0, cut), out::add);
+                assertEquals(List.of(), out, f + " cut at " + cut);
+                decoder.feed(bytes.getBuffer(cut, bytes.length()), out::add);
+                assertEquals(List.of(f), out);
+            }
+        }
+    }
+
+    @Test
+    void framesRejectFieldsOutOfRange() {
+        assertThrows(IllegalArgumentException.class, () -> new Ack(0x10000, 0));
+        assertThrows(IllegalArgumentException.class, () -> new StartSession(-1));
+        assertThrows(IllegalArgumentException.class, () -> new StartSession(0x1_0000_0000L));
+        assertThrows(IllegalArgumentException.class, () -> new Data(0, 0, 0, Buffer.buffer()));
+        assertThrows(IllegalArgumentException.class, () -> new Data(0, 0, 0, Buffer.buffer(new byte[65536])));
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Address.parse("1.2.3"));
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Address.parse("1.2.3.256"));
+        assertEquals("10.1.2.3", Ipv4Address.parse("10.1.2.3").toString());
+    }
+}
