@@ -43,7 +43,7 @@ final class Connection {
     long consumedBytes;
     /** Received bytes covered by the last Ack we sent: the base the peer adds our window to. */
     long ackedSentBytes;
-    /** The highest limit we have granted; never decreases; the peer may send up to it. */
+    /** The highest limit we have granted; never decreases; the peer may send up to it, no further. */
     long grantedLimit;
     boolean eofReceived;
 
@@ -67,20 +67,22 @@ final class Connection {
     }
 
     /**
-     * The window to advertise now, in units of 256 bytes, and the limit it grants recorded.
-     * limit = ackedSentBytes + w × 256 must cover what we can hold (consumed + capacity) and
-     * must never fall below a limit granted before.
+     * The window to advertise now, in units of 256 bytes. The peer will compute
+     * limit = ackedSentBytes + w × 256; we give the most that stays within
+     * max(what we can hold, the highest limit granted before), and enforce against that highest
+     * limit. See docs/PROTOCOL.md "Windows are whole 256-byte units": rounding down here can
+     * announce up to 255 bytes less than an earlier grant, which a sender obeying either window
+     * never notices, while rounding up would let a trickling sender creep past the window.
      */
     int grantWindow(int capacity) {
         if (phase != Phase.OPEN || closing()) {
             // No grant before Connected (PROTOCOL.md §5) and none after we closed: 0 cannot
-            // shrink anything because the peer only applies windows to open connections.
+            // matter because the peer only applies windows to open connections.
             return 0;
         }
         long base = ackedSentBytes;
-        long atLeast = ceilDiv(Math.max(0, grantedLimit - base), 256);
-        long wanted = Math.max(0, consumedBytes + capacity - base) / 256;
-        long w = Math.min(0xFFFF, Math.max(atLeast, wanted));
+        long ceiling = Math.max(grantedLimit, consumedBytes + capacity);
+        long w = Math.min(0xFFFF, Math.max(0, ceiling - base) / 256);
         grantedLimit = Math.max(grantedLimit, base + w * 256);
         return (int) w;
     }
@@ -98,7 +100,4 @@ final class Connection {
         return sendLimit - sentBytes;
     }
 
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
-    }
 }

@@ -266,6 +266,8 @@ public abstract class SessionEngine {
                     + ", got " + Serial16.hex(s.messageId()));
         }
         lastHandled = s.messageId();
+        // Any Ack sent from here on (even from inside the handler) carries this connection's window.
+        lastHandledConnection = connections.get(s.connectionId());
         ackDue = true;
         handledSinceAck++;
         if (s instanceof Data data) {
