@@ -221,6 +221,15 @@ public abstract class SessionEngine {
         return log.nextId();
     }
 
+    /** Our sent-but-unacked sequenced frames, oldest first (what a session record replicates). */
+    public final List<SequencedFrame> unackedFrames() {
+        List<SequencedFrame> out = new ArrayList<>(log.size());
+        for (OutboundLog.Entry e : log.entries()) {
+            out.add(e.frame());
+        }
+        return out;
+    }
+
     public final int unackedCount() {
         return log.size() + waiting.size();
     }

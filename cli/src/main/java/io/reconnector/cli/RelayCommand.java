@@ -1,0 +1,92 @@
+package io.reconnector.cli;
+
+import io.reconnector.edge.HostPort;
+import io.reconnector.edge.Log;
+import io.reconnector.relay.AddressRule;
+import io.reconnector.relay.RelayNode;
+import io.reconnector.relay.RelayOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run a relay node: accepts agents, opens their connections, keeps sessions across broken links.")
+final class RelayCommand implements Callable<Integer> {
+    @Option(names = "--listen", converter = Converters.HostPortConverter.class, defaultValue = "127.0.0.1:7000",
+            description = "where agents connect (default ${DEFAULT-VALUE})")
+    HostPort listen;
+
+    @Option(names = "--allow", converter = Converters.RuleConverter.class,
+            description = "CIDR[:PORT[-PORT]] the relay may dial even if built-in rules deny it (repeatable)")
+    List<AddressRule> allow = new ArrayList<>();
+
+    @Option(names = "--deny", converter = Converters.RuleConverter.class,
+            description = "CIDR[:PORT[-PORT]] the relay never dials (repeatable; wins over --allow)")
+    List<AddressRule> deny = new ArrayList<>();
+
+    @Option(names = "--session-ttl", converter = Converters.DurationConverter.class, defaultValue = "15m",
+            description = "how long a detached session is kept (default ${DEFAULT-VALUE})")
+    Duration sessionTtl;
+
+    @Option(names = "--keepalive", converter = Converters.DurationConverter.class, defaultValue = "2s",
+            description = "send a keepalive after this long idle (default ${DEFAULT-VALUE})")
+    Duration keepalive;
+
+    @Option(names = "--dead-after", converter = Converters.DurationConverter.class, defaultValue = "10s",
+            description = "drop a transport silent this long (default ${DEFAULT-VALUE})")
+    Duration deadAfter;
+
+    @Option(names = "--window", converter = Converters.SizeConverter.class, defaultValue = "1m",
+            description = "receive window per connection in bytes (default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--node-name", description = "this node's name (default: a random one)")
+    String nodeName;
+
+    @Option(names = "--cluster-name", defaultValue = "reconnector", description = "Hazelcast cluster name (default ${DEFAULT-VALUE})")
+    String clusterName;
+
+    @Option(names = "--cluster-host", defaultValue = "127.0.0.1", description = "interface for the cluster port (default ${DEFAULT-VALUE})")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", defaultValue = "0", description = "Hazelcast member port (default: the first free from 5701)")
+    int clusterPort;
+
+    @Option(names = "--cluster-members", split = ",", description = "other members, HOST:PORT,HOST:PORT,...")
+    List<String> clusterMembers = new ArrayList<>();
+
+    @Option(names = "--replication-interval", converter = Converters.DurationConverter.class, defaultValue = "200ms",
+            description = "how often session progress is written to the cluster at most (default ${DEFAULT-VALUE})")
+    Duration replicationInterval;
+
+    @Option(names = "--connect-timeout", converter = Converters.DurationConverter.class, defaultValue = "10s",
+            description = "upstream dial timeout (default ${DEFAULT-VALUE})")
+    Duration connectTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (deadAfter.compareTo(keepalive) <= 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--dead-after (" + deadAfter.toMillis() + " ms) must be longer than --keepalive ("
+                            + keepalive.toMillis() + " ms); a few keepalive intervals is right");
+        }
+        String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
+        RelayOptions options = new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, window, name,
+                clusterName, clusterHost, clusterPort, clusterMembers, replicationInterval, connectTimeout);
+        RelayNode node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Log.info("relay " + name, "stopping");
+            node.close().toCompletionStage().toCompletableFuture().join();
+            done.countDown();
+        }));
+        done.await();
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+package io.reconnector.cli.demo;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A destination server for checks: on each connection it sends {@code bytesOut} bytes of the
+ * stream seeded {@code seed} (then FIN) while hashing everything it receives until the
+ * client's FIN. Counts accepts, so a test can tell that nothing was opened twice.
+ */
+public final class BulkServer implements AutoCloseable {
+    /** One finished (or failed) connection as the server saw it. */
+    public record Result(String receivedSha256, long receivedBytes, String sentSha256, Throwable error) {
+    }
+
+    private final ServerSocket server;
+    private final long seed;
+    private final long bytesOut;
+    private final AtomicInteger accepts = new AtomicInteger();
+    private final List<Result> results = new CopyOnWriteArrayList<>();
+
+    public BulkServer(long seed, long bytesOut) throws IOException {
+        this.seed = seed;
+        this.bytesOut = bytesOut;
+        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "bulk-server");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public int accepts() {
+        return accepts.get();
+    }
+
+    public List<Result> results() {
+        return results;
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                accepts.incrementAndGet();
+                Thread t = new Thread(() -> serve(s), "bulk-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        StreamCheck.Received in = new StreamCheck.Received();
+        String[] sent = new String[1];
+        Throwable[] error = new Throwable[1];
+        Thread writer = new Thread(() -> {
+            try {
+                sent[0] = StreamCheck.write(s.getOutputStream(), seed, bytesOut);
+                s.shutdownOutput();
+            } catch (IOException e) {
+                error[0] = e;
+            }
+        }, "bulk-write");
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            StreamCheck.read(s.getInputStream(), in);
+        } catch (IOException e) {
+            error[0] = e;
+        }
+        try {
+            writer.join();
+            s.close();
+        } catch (InterruptedException | IOException e) {
+            error[0] = e;
+        }
+        results.add(new Result(in.sha256, in.bytes, sent[0], error[0]));
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,68 @@
+package io.reconnector.cli.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+
+/**
+ * Writes and reads checkable byte streams over plain blocking sockets, as an application
+ * would: a seeded pseudo-random stream out, a SHA-256 of whatever comes in.
+ */
+public final class StreamCheck {
+    private StreamCheck() {
+    }
+
+    /** Writes {@code total} bytes of the stream named by {@code seed}; returns their SHA-256. */
+    public static String write(OutputStream out, long seed, long total) throws IOException {
+        MessageDigest sha = sha256();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] buf = new byte[64 * 1024];
+        long left = total;
+        while (left > 0) {
+            int n = (int) Math.min(buf.length, left);
+            for (int i = 0; i < n; i += 8) {
+                long r = rnd.nextLong();
+                for (int j = 0; j < 8 && i + j < n; j++) {
+                    buf[i + j] = (byte) (r >>> (8 * j));
+                }
+            }
+            out.write(buf, 0, n);
+            sha.update(buf, 0, n);
+            left -= n;
+        }
+        out.flush();
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** What was read: its SHA-256, its length, and when the latest byte came (for resume times). */
+    public static final class Received {
+        public volatile long bytes;
+        public volatile long lastByteNanos;
+        public volatile String sha256;
+    }
+
+    /** Reads to end of stream into {@code into}. */
+    public static void read(InputStream in, Received into) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            sha.update(buf, 0, n);
+            into.bytes += n;
+            into.lastByteNanos = System.nanoTime();
+        }
+        into.sha256 = HexFormat.of().formatHex(sha.digest());
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.reconnector.edge;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One TCP socket with the semantics a tunnel needs and Vert.x's NetSocket does not expose:
+ * half-close both ways (a FIN from the peer is reported as {@link Listener#onEof()} while
+ * writing goes on; {@link #shutdownOutput()} sends our FIN after pending writes), the end of
+ * each read batch (where coalesced acks are flushed), and reading that starts paused.
+ *
+ * <p>Everything runs on the socket's event loop. Vert.x delivers user events (the peer's FIN)
+ * at once but queues data while paused, so an EOF that arrives while we are paused is held
+ * until the data queued before it has been handed over.
+ */
+public final class SocketPipe {
+
+    /** What a pipe reports; all calls come on the socket's event loop. */
+    public interface Listener {
+        void onData(Buffer data);
+
+        /** The peer shut down its output (FIN). */
+        void onEof();
+
+        /** A batch of reads ended: a good moment to flush coalesced output. */
+        default void onReadBatchEnd() {
+        }
+
+        /** The socket is closed; {@code cause} is null for an orderly close. */
+        void onClosed(Throwable cause);
+    }
+
+    private final NetSocketInternal socket;
+    private final Channel channel;
+    private Listener listener;
+    private boolean paused;
+    private boolean eofSeen;
+    private boolean eofDeferred;
+    private boolean outputShut;
+    private boolean closed;
+    private Throwable failure;
+    private Future<Void> lastWrite = Future.succeededFuture();
+
+    public SocketPipe(NetSocket socket) {
+        this.socket = (NetSocketInternal) socket;
+        this.channel = this.socket.channelHandlerContext().channel();
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        pause();
+    }
+
+    /** Starts reporting; reading stays paused until {@link #resume()}. */
+    public SocketPipe listen(Listener listener) {
+        this.listener = listener;
+        socket.messageHandler(msg -> {
+            if (msg instanceof ByteBuf buf) {
+                Buffer data = BufferInternal.safeBuffer(buf);
+                if (!closed) {
+                    listener.onData(data);
+                }
+            }
+        });
+        socket.eventHandler(event -> {
+            if (event instanceof ChannelInputShutdownEvent) {
+                if (paused) {
+                    eofDeferred = true;
+                } else {
+                    fireEof();
+                }
+            }
+        });
+        socket.readCompletionHandler(v -> {
+            if (!closed) {
+                listener.onReadBatchEnd();
+            }
+        });
+        socket.exceptionHandler(t -> failure = t);
+        socket.closeHandler(v -> {
+            closed = true;
+            listener.onClosed(failure);
+        });
+        return this;
+    }
+
+    private void fireEof() {
+        if (!eofSeen && !closed) {
+            eofSeen = true;
+            listener.onEof();
+        }
+    }
+
+    public void pause() {
+        if (!paused) {
+            paused = true;
+            socket.pause();
+        }
+    }
+
+    public void resume() {
+        if (paused && !closed) {
+            paused = false;
+            socket.resume(); // hands over what queued while paused, synchronously, unless paused again
+            if (eofDeferred && !paused) {
+                eofDeferred = false;
+                fireEof();
+            }
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Writes bytes; the future completes once they are handed to the kernel. */
+    public Future<Void> write(Buffer data) {
+        if (closed || outputShut) {
+            return Future.failedFuture("socket output is closed");
+        }
+        lastWrite = socket.write(data);
+        return lastWrite;
+    }
+
+    /** Sends our FIN once everything written so far has gone out. */
+    public void shutdownOutput() {
+        if (outputShut || closed) {
+            return;
+        }
+        outputShut = true;
+        lastWrite.onComplete(ar -> {
+            if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                duplex.shutdownOutput();
+                if (eofSeen) {
+                    close(); // both directions are done
+                }
+            }
+        });
+    }
+
+    /** Closes after what was written has gone out. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        lastWrite.onComplete(ar -> socket.close());
+    }
+
+    /** Closes at once with a reset (SO_LINGER 0), for connections that end in failure. */
+    public void reset() {
+        if (closed) {
+            return;
+        }
+        try {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException ignored) {
+            // not every transport supports it; a plain close still ends the connection
+        }
+        socket.close();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    public NetSocket socket() {
+        return socket;
+    }
+}

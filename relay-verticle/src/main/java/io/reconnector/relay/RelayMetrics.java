@@ -1,0 +1,21 @@
+package io.reconnector.relay;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters a relay operator watches; printed in the periodic status line. */
+public final class RelayMetrics {
+    public final AtomicLong protocolErrors = new AtomicLong();
+    public final AtomicLong sessionsStarted = new AtomicLong();
+    public final AtomicLong sessionsResumed = new AtomicLong();
+    public final AtomicLong sessionsRejected = new AtomicLong();
+    public final AtomicLong sessionsExpired = new AtomicLong();
+    public final AtomicLong connectionsOpened = new AtomicLong();
+    public final AtomicLong connectionsDenied = new AtomicLong();
+
+    @Override
+    public String toString() {
+        return "sessions started=" + sessionsStarted + " resumed=" + sessionsResumed + " rejected=" + sessionsRejected
+                + " expired=" + sessionsExpired + ", connections opened=" + connectionsOpened + " denied="
+                + connectionsDenied + ", protocol errors=" + protocolErrors;
+    }
+}

@@ -1,0 +1,380 @@
+package io.reconnector.relay;
+
+import io.reconnector.edge.Errnos;
+import io.reconnector.edge.Log;
+import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.engine.Effect;
+import io.reconnector.protocol.engine.ResumeHandshake;
+import io.reconnector.protocol.engine.ServerSessionEngine;
+import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.frame.Frame;
+import io.reconnector.protocol.frame.SequencedFrame;
+import io.reconnector.store.ConnectionRecord;
+import io.reconnector.store.SessionRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One session on its home node: the server engine, the upstream sockets it owns, and the
+ * client transport attached right now (if any). Carries out the engine's effects in the
+ * order the engine produced them, even when carrying one out causes more.
+ */
+final class RelaySession {
+    private final Relay relay;
+    final long clientId;
+    private final ServerSessionEngine engine;
+    private SessionRecord record;
+    private ClientTransport transport;
+    private final Map<Integer, Upstream> upstreams = new HashMap<>();
+    private final Map<Integer, ConnectionRecord> table = new LinkedHashMap<>();
+    private final ArrayDeque<Effect> queue = new ArrayDeque<>();
+    private boolean draining;
+    private Buffer outgoing;
+    private long expiryTimer = -1;
+    private long detachedAt;
+    private boolean ended;
+    private boolean recordDirty;
+    private long lastRecordWrite;
+    private boolean recordWriteInFlight;
+    private long attachStartedAt;
+
+    RelaySession(Relay relay, SessionRecord record) {
+        this.relay = relay;
+        this.clientId = record.clientId();
+        this.record = record;
+        this.engine = new ServerSessionEngine(clientId, relay.options().engineConfig());
+    }
+
+    private String who() {
+        return "relay " + relay.options().nodeName() + " session " + clientId;
+    }
+
+    // ------------------------------------------------------------------ transports
+
+    /** A transport's handshake chose this session: it becomes the attached transport. */
+    void attach(ClientTransport t, ResumeHandshake h) {
+        if (ended) {
+            t.reject(clientId);
+            return;
+        }
+        if (transport != null && transport != t) {
+            ClientTransport old = transport;
+            transport = null;
+            run(engine.transportLost());
+            old.close("a newer transport took the session over");
+        }
+        cancelExpiry();
+        transport = t;
+        attachStartedAt = System.nanoTime();
+        long now = relay.now();
+        run(h.resume() ? engine.resume(h.clientLastAcked(), now) : engine.start(now));
+        record = record.withAttached(true, now);
+        recordDirty = true;
+    }
+
+    void receive(ClientTransport t, Frame f) {
+        if (t == transport) {
+            run(engine.receive(f));
+        }
+    }
+
+    void readBatchEnded(ClientTransport t) {
+        if (t == transport) {
+            run(engine.flush());
+        }
+    }
+
+    /** The transport closed or failed; a clean FIN with no connection open ends the session. */
+    void transportGone(ClientTransport t, boolean cleanFinish) {
+        if (t != transport) {
+            return;
+        }
+        transport = null;
+        run(engine.transportLost());
+        if (cleanFinish && engine.idle()) {
+            Log.info(who(), "ended by the client (clean close, no connection open)");
+            end("ended by the client");
+            return;
+        }
+        detachedAt = relay.now();
+        record = record.withAttached(false, detachedAt);
+        recordDirty = true;
+        writeRecordSoon();
+        expiryTimer = relay.vertx().setTimer(relay.options().sessionTtl().toMillis(), id -> {
+            expiryTimer = -1;
+            if (transport == null && !ended) {
+                relay.metrics().sessionsExpired.incrementAndGet();
+                Log.info(who(), "expired after " + relay.options().sessionTtl().toSeconds() + " s detached; closing "
+                        + upstreams.size() + " upstream connections");
+                end("expired");
+            }
+        });
+    }
+
+    private void cancelExpiry() {
+        if (expiryTimer >= 0) {
+            relay.vertx().cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
+    }
+
+    /** Kills the session: upstream sockets closed, buffers dropped, record removed. */
+    void end(String why) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        cancelExpiry();
+        for (Upstream u : new ArrayList<>(upstreams.values())) {
+            u.detach();
+            u.pipe.close();
+        }
+        upstreams.clear();
+        if (transport != null) {
+            transport.close("session " + why);
+            transport = null;
+        }
+        relay.sessionEnded(this, record.epoch());
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void tick(long now) {
+        if (!ended) {
+            run(engine.tick(now));
+            if (recordDirty) {
+                writeRecordSoon();
+            }
+        }
+    }
+
+    int upstreamCount() {
+        return upstreams.size();
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    private void run(List<Effect> effects) {
+        queue.addAll(effects);
+        if (draining) {
+            return; // the outer loop carries them out after what the engine produced before them
+        }
+        draining = true;
+        try {
+            Effect e;
+            while ((e = queue.poll()) != null) {
+                apply(e);
+            }
+        } finally {
+            draining = false;
+        }
+        if (outgoing != null) {
+            Buffer out = outgoing;
+            outgoing = null;
+            if (transport != null) {
+                transport.write(out);
+            }
+        }
+    }
+
+    private void apply(Effect e) {
+        if (e instanceof Effect.Send s) {
+            if (outgoing == null) {
+                outgoing = Buffer.buffer(256);
+            }
+            s.frame().writeTo(outgoing);
+            if (s.frame() instanceof SequencedFrame) {
+                recordDirty = true;
+            }
+        } else if (e instanceof Effect.Deliver d) {
+            Upstream u = upstreams.get(d.connectionId());
+            if (u != null) {
+                int n = d.data().length();
+                u.pipe.write(d.data()).onSuccess(v -> {
+                    if (!ended && upstreams.get(d.connectionId()) == u) {
+                        run(engine.consumed(d.connectionId(), n));
+                    }
+                });
+            }
+        } else if (e instanceof Effect.DeliverEof eof) {
+            Upstream u = upstreams.get(eof.connectionId());
+            if (u != null) {
+                u.pipe.shutdownOutput();
+            }
+        } else if (e instanceof Effect.CloseConnection c) {
+            Upstream u = upstreams.remove(c.connectionId());
+            table.remove(c.connectionId());
+            recordDirty = true;
+            if (u != null) {
+                u.detach();
+                u.pipe.close();
+            }
+        } else if (e instanceof Effect.PauseReading p) {
+            Upstream u = upstreams.get(p.connectionId());
+            if (u != null) {
+                u.pipe.pause();
+            }
+        } else if (e instanceof Effect.ResumeReading r) {
+            Upstream u = upstreams.get(r.connectionId());
+            if (u != null) {
+                u.pipe.resume();
+            }
+        } else if (e instanceof Effect.OpenUpstream o) {
+            open(o);
+        } else if (e instanceof Effect.Established est) {
+            double ms = (System.nanoTime() - attachStartedAt) / 1e6;
+            if (est.resumed()) {
+                relay.metrics().sessionsResumed.incrementAndGet();
+                Log.info(who(), String.format("resumed: %d messages replayed, %d connections open, %.1f ms",
+                        est.retransmitted(), upstreams.size(), ms));
+            } else {
+                relay.metrics().sessionsStarted.incrementAndGet();
+                Log.info(who(), "started");
+            }
+        } else if (e instanceof Effect.TransportDead dead) {
+            if (transport != null) {
+                transport.close("nothing received for " + dead.silentMillis() + " ms");
+            }
+        } else if (e instanceof Effect.ProtocolError pe) {
+            relay.metrics().protocolErrors.incrementAndGet();
+            if (transport != null) {
+                transport.close("protocol error: " + pe.error().getMessage());
+            }
+        }
+        // AbandonDial is handled where the dial completes; ConnectResult and Rejected are client-side.
+    }
+
+    private void open(Effect.OpenUpstream o) {
+        int id = o.connectionId();
+        String refusal = relay.options().policy().refusal(o.address(), o.port());
+        if (refusal != null) {
+            relay.metrics().connectionsDenied.incrementAndGet();
+            Log.info(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " refused: " + refusal);
+            run(engine.upstreamFailed(id, o.token(), ConnectFailed.EACCES));
+            return;
+        }
+        ConnectionRecord rec = new ConnectionRecord(id, o.address().toString(), o.port(),
+                relay.options().nodeName(), ConnectionRecord.State.DIALLING);
+        table.put(id, rec);
+        // Recorded before dialling, so a node that takes this session over never dials it twice.
+        writeRecordNow().onComplete(stored -> relay.dialer().dial(o.address(), o.port()).onComplete(ar -> {
+            if (ar.failed()) {
+                table.remove(id);
+                int errno = Errnos.of(ar.cause());
+                Log.debug(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " failed: "
+                        + ar.cause().getMessage());
+                run(engine.upstreamFailed(id, o.token(), errno));
+                return;
+            }
+            NetSocket socket = ar.result();
+            if (ended) {
+                socket.close();
+                return;
+            }
+            List<Effect> effects = engine.upstreamConnected(id, o.token());
+            if (effects.stream().anyMatch(x -> x instanceof Effect.AbandonDial)) {
+                socket.close();
+                return;
+            }
+            relay.metrics().connectionsOpened.incrementAndGet();
+            table.put(id, rec.withState(ConnectionRecord.State.OPEN));
+            Upstream u = new Upstream(id, new SocketPipe(socket));
+            upstreams.put(id, u);
+            u.pipe.listen(u);
+            run(effects);
+        }));
+    }
+
+    /** One upstream socket, reporting to the engine while it still belongs to the session. */
+    private final class Upstream implements SocketPipe.Listener {
+        final int id;
+        final SocketPipe pipe;
+        private boolean detached;
+
+        Upstream(int id, SocketPipe pipe) {
+            this.id = id;
+            this.pipe = pipe;
+        }
+
+        void detach() {
+            detached = true;
+        }
+
+        private boolean current() {
+            return !detached && !ended && upstreams.get(id) == this;
+        }
+
+        @Override
+        public void onData(Buffer data) {
+            if (current()) {
+                run(engine.write(id, data));
+            }
+        }
+
+        @Override
+        public void onEof() {
+            if (current()) {
+                run(engine.localEof(id));
+            }
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            if (current()) {
+                upstreams.remove(id);
+                table.remove(id);
+                run(engine.localClosed(id));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the record
+
+    private SessionRecord snapshot() {
+        List<byte[]> unacked = new ArrayList<>();
+        for (SequencedFrame f : engine.unackedFrames()) {
+            unacked.add(f.encode().getBytes());
+        }
+        return record.withProgress(engine.lastHandled(), engine.nextMessageId(), new ArrayList<>(table.values()), unacked);
+    }
+
+    /** Writes the record if it changed and the replication interval has passed. */
+    private void writeRecordSoon() {
+        long now = relay.now();
+        if (recordDirty && !recordWriteInFlight && now - lastRecordWrite >= relay.options().replicationInterval().toMillis()) {
+            writeRecordNow();
+        }
+    }
+
+    private io.vertx.core.Future<Boolean> writeRecordNow() {
+        if (ended) {
+            return io.vertx.core.Future.succeededFuture(false);
+        }
+        record = snapshot();
+        recordDirty = false;
+        recordWriteInFlight = true;
+        lastRecordWrite = relay.now();
+        return relay.store().update(record).onComplete(ar -> {
+            recordWriteInFlight = false;
+            if (ar.succeeded() && !ar.result() && !ended) {
+                Log.info(who(), "fenced off: another owner holds a newer epoch; stopping");
+                end("fenced off");
+            }
+        });
+    }
+
+    String describe() {
+        return "session " + clientId + (transport != null ? " attached" : " detached") + ", " + upstreams.size()
+                + " upstream, last handled " + Serial16.hex(engine.lastHandled());
+    }
+}

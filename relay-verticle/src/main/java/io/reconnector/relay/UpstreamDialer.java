@@ -1,0 +1,26 @@
+package io.reconnector.relay;
+
+import io.reconnector.protocol.frame.Ipv4Address;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.time.Duration;
+
+/** Opens the real TCP connections a relay makes on a client's behalf. */
+public final class UpstreamDialer {
+    private final NetClient client;
+
+    public UpstreamDialer(Vertx vertx, Duration connectTimeout) {
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setTcpNoDelay(true)
+                .setReconnectAttempts(0));
+    }
+
+    public Future<NetSocket> dial(Ipv4Address address, int port) {
+        return client.connect(port, address.toString());
+    }
+}

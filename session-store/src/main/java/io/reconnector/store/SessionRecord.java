@@ -1,0 +1,56 @@
+package io.reconnector.store;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What the cluster knows of one session, keyed by client id.
+ *
+ * @param epoch              fencing token: bumped by every change of home or of the attached
+ *                           transport; a node holding an older epoch stops serving the session
+ * @param homeNode           the node running the session engine and holding the upstream sockets
+ * @param attached           whether a client transport is attached right now
+ * @param changedAt          when {@code attached} last changed (epoch millis)
+ * @param lastClientHandled  the last client message id the home handled
+ * @param nextServerId       the id the home's next server message gets
+ * @param connections        the connection table
+ * @param unackedServerFrames encoded server→client sequenced frames not yet acked, in order;
+ *                           may lag the wire by a bounded amount
+ */
+public record SessionRecord(long clientId, long epoch, String homeNode, boolean attached, long changedAt,
+                            int lastClientHandled, int nextServerId, List<ConnectionRecord> connections,
+                            List<byte[]> unackedServerFrames) implements Serializable {
+
+    public SessionRecord {
+        connections = List.copyOf(connections);
+        unackedServerFrames = List.copyOf(unackedServerFrames);
+    }
+
+    /** A session just started by Start Session on {@code node}. */
+    public static SessionRecord started(long clientId, long epoch, String node, long now) {
+        return new SessionRecord(clientId, epoch, node, true, now, 0xFFFF, 0, List.of(), List.of());
+    }
+
+    public SessionRecord withAttached(boolean nowAttached, long now) {
+        return new SessionRecord(clientId, epoch, homeNode, nowAttached, now, lastClientHandled, nextServerId,
+                connections, unackedServerFrames);
+    }
+
+    public SessionRecord withProgress(int lastHandled, int nextId, List<ConnectionRecord> table, List<byte[]> unacked) {
+        return new SessionRecord(clientId, epoch, homeNode, attached, changedAt, lastHandled, nextId, table, unacked);
+    }
+
+    public SessionRecord withEpoch(long newEpoch, String newHome) {
+        return new SessionRecord(clientId, newEpoch, newHome, attached, changedAt, lastClientHandled, nextServerId,
+                connections, unackedServerFrames);
+    }
+
+    /** Bytes the record holds in unacked frames (for the replication bound). */
+    public long unackedBytes() {
+        long n = 0;
+        for (byte[] f : unackedServerFrames) {
+            n += f.length;
+        }
+        return n;
+    }
+}

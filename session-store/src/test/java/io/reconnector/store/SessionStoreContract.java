@@ -1,0 +1,93 @@
+package io.reconnector.store;
+
+import io.vertx.core.Future;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every SessionStore must do; each implementation runs these same tests. */
+abstract class SessionStoreContract {
+
+    protected abstract SessionStore store();
+
+    /** Client ids unique per test so stores shared across tests do not interfere. */
+    private static long nextId = 1000;
+
+    protected static long newClientId() {
+        return nextId++;
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUnknownSessionIsAbsent() throws Exception {
+        assertEquals(Optional.empty(), await(store().get(newClientId())));
+        assertEquals(Optional.empty(), await(store().claim(newClientId(), "n1", 0)));
+    }
+
+    @Test
+    void startCreatesAFreshAttachedRecord() throws Exception {
+        long id = newClientId();
+        SessionStore.Started s = await(store().start(id, "n1", 5));
+        assertEquals(Optional.empty(), s.replaced());
+        SessionRecord r = s.record();
+        assertEquals(id, r.clientId());
+        assertEquals("n1", r.homeNode());
+        assertTrue(r.attached());
+        assertEquals(0xFFFF, r.lastClientHandled());
+        assertEquals(0, r.nextServerId());
+        assertEquals(Optional.of(r).map(SessionRecord::epoch), await(store().get(id)).map(SessionRecord::epoch));
+    }
+
+    @Test
+    void startAgainReplacesTheOldSessionWithAHigherEpoch() throws Exception {
+        long id = newClientId();
+        SessionRecord first = await(store().start(id, "n1", 1)).record();
+        SessionStore.Started again = await(store().start(id, "n2", 2));
+        assertEquals(first.epoch(), again.replaced().orElseThrow().epoch());
+        assertTrue(again.record().epoch() > first.epoch());
+        assertEquals("n2", await(store().get(id)).orElseThrow().homeNode());
+    }
+
+    @Test
+    void updatesAreFencedByEpoch() throws Exception {
+        long id = newClientId();
+        SessionRecord r = await(store().start(id, "n1", 1)).record();
+        SessionRecord progressed = r.withProgress(41, 77,
+                List.of(new ConnectionRecord(3, "127.0.0.1", 80, "n1", ConnectionRecord.State.DIALLING)),
+                List.of(new byte[] {0x13, 0, 76, 0, 3}));
+        assertTrue(await(store().update(progressed)));
+        SessionRecord stored = await(store().get(id)).orElseThrow();
+        assertEquals(41, stored.lastClientHandled());
+        assertEquals(77, stored.nextServerId());
+        assertEquals(ConnectionRecord.State.DIALLING, stored.connections().get(0).state());
+        assertArrayEquals(new byte[] {0x13, 0, 76, 0, 3}, stored.unackedServerFrames().get(0));
+
+        SessionRecord claimed = await(store().claim(id, "n2", 2)).orElseThrow();
+        assertEquals(r.epoch() + 1, claimed.epoch());
+        assertEquals("n2", claimed.homeNode());
+        assertEquals(41, claimed.lastClientHandled(), "a claim keeps the session's progress");
+        assertFalse(await(store().update(progressed.withProgress(50, 80, List.of(), List.of()))),
+                "the old owner is fenced off");
+        assertEquals(41, await(store().get(id)).orElseThrow().lastClientHandled());
+    }
+
+    @Test
+    void removeNeedsTheCurrentEpoch() throws Exception {
+        long id = newClientId();
+        SessionRecord r = await(store().start(id, "n1", 1)).record();
+        assertFalse(await(store().remove(id, r.epoch() - 1)));
+        assertTrue(await(store().get(id)).isPresent());
+        assertTrue(await(store().remove(id, r.epoch())));
+        assertEquals(Optional.empty(), await(store().get(id)));
+    }
+}
