@@ -53,7 +53,6 @@ public final class SocketPipe {
         this.socket = (NetSocketInternal) socket;
         this.channel = this.socket.channelHandlerContext().channel();
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        pause();
     }
 
     /** Starts reporting; reading stays paused until {@link #resume()}. */
@@ -86,6 +85,10 @@ public final class SocketPipe {
             closed = true;
             listener.onClosed(failure);
         });
+        // Paused only now: a pause before the message handler is replaced goes to Vert.x's own
+        // handler and is lost, and the socket would read without limit.
+        paused = true;
+        socket.pause();
         return this;
     }
 

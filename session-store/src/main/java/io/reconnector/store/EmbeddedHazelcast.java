@@ -35,7 +35,8 @@ public final class EmbeddedHazelcast {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
+        // With no members named, the node is a cluster of one and looks for nobody.
+        join.getTcpIpConfig().setEnabled(!members.isEmpty());
         for (String m : members) {
             join.getTcpIpConfig().addMember(m);
         }

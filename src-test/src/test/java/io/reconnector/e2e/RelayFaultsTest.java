@@ -1,0 +1,100 @@
+package io.reconnector.e2e;
+
+import io.reconnector.cli.demo.BulkClient;
+import io.reconnector.cli.demo.BulkServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Faults on the relay's side, with real processes. */
+class RelayFaultsTest {
+    private static final long SMALL = 4L << 20;
+
+    /** A whole checked transfer through the forward: what a user means by "it works". */
+    private static void transferWorks(int forwardPort, BulkServer server, long seed) throws Exception {
+        BulkClient c = new BulkClient(forwardPort, seed, SMALL);
+        c.join(60_000);
+        assertNull(c.error);
+        assertTransferChecks(c, server);
+    }
+
+    /** The server saw exactly what the client sent, and the client got what the server sent. */
+    private static void assertTransferChecks(BulkClient c, BulkServer server) throws InterruptedException {
+        Wait.until("the server finished the transfer", 30_000, () -> server.results().stream()
+                .anyMatch(r -> c.sentSha256 != null && c.sentSha256.equals(r.receivedSha256())));
+        BulkServer.Result r = server.results().stream()
+                .filter(x -> c.sentSha256.equals(x.receivedSha256())).findFirst().orElseThrow();
+        assertNull(r.error());
+        assertEquals(r.sentSha256(), c.received.sha256);
+        assertEquals(SMALL, c.received.bytes);
+    }
+
+    @Test
+    void aRelayKilledAndRestartedFromScratchIsSurvived() throws Exception {
+        try (BulkServer server = new BulkServer(3, SMALL);
+             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
+            int forward = t.forwardPorts.get(0);
+            transferWorks(forward, server, 1);
+
+            // A connection open when the relay dies cannot be resumed: it must end with an error, not hang.
+            Socket open = new Socket(InetAddress.getLoopbackAddress(), forward);
+            Wait.until("the relay dialled the open connection", 10_000, () -> server.accepts() == 2);
+            t.relay.kill9();
+            t.relay = Tunnel.startRelay(t.relayPort, List.of());
+
+            t.agent.await("rejected: the relay no longer knows session", 30_000);
+            t.agent.await("connected: new session", 30_000);
+            open.setSoTimeout(20_000);
+            InputStream in = open.getInputStream();
+            Throwable seen = null;
+            try {
+                while (in.read() >= 0) {
+                    // drain until the agent closes it
+                }
+            } catch (java.io.IOException e) {
+                seen = e;
+            }
+            assertNotNull(seen, "the application saw its unresumable connection fail (a reset), not a clean end");
+            open.close();
+            transferWorks(forward, server, 2);
+        }
+    }
+
+    @Test
+    void garbageOnTheClientPortClosesOnlyThatTransport() throws Exception {
+        try (BulkServer server = new BulkServer(4, SMALL);
+             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()));
+             Socket garbage = new Socket(InetAddress.getLoopbackAddress(), t.relayPort);
+             Socket truncated = new Socket(InetAddress.getLoopbackAddress(), t.relayPort)) {
+            BulkClient during = new BulkClient(t.forwardPorts.get(0), 7, SMALL);
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: relay\r\n\r\n".getBytes());
+            truncated.getOutputStream().write(new byte[] {0x01, 0x00, 0x00}); // half a Start Session
+            garbage.setSoTimeout(10_000);
+            assertEquals(-1, readOrReset(garbage.getInputStream()), "the relay closed the garbage transport");
+            t.relay.await("protocol error: unknown code: 0x47", 5_000);
+            during.join(60_000);
+            assertNull(during.error, "the agent's session did not notice");
+            assertTransferChecks(during, server);
+            transferWorks(t.forwardPorts.get(0), server, 8);
+            assertTrue(t.relay.alive());
+        }
+    }
+
+    private static int readOrReset(InputStream in) {
+        try {
+            return in.read();
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the relay left a garbage-sending transport open");
+        } catch (java.io.IOException e) {
+            return -1; // a reset is a close too
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.reconnector.e2e;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** curl through the agent's SOCKS5 port, the relay as a real process. */
+class SocksTest {
+    private static HttpServer http;
+    private static Tunnel tunnel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        http = Curl.server();
+        tunnel = new Tunnel(List.of("--deny", "127.0.0.2/32"), List.of("--socks", "127.0.0.1:0"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        tunnel.close();
+        http.stop(0);
+    }
+
+    private static String url(String name, int kib) {
+        return "http://localhost:" + http.getAddress().getPort() + "/" + name + "/" + kib;
+    }
+
+    @Test
+    void manyRequestsAcrossCuts() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            if (i % 8 == 7) {
+                int transports = tunnel.proxy.connectionsAccepted();
+                tunnel.proxy.resetAll();
+                // The next request may go out while the agent is still reconnecting: it just waits.
+                if (i % 16 == 15) {
+                    Wait.until("the agent reconnects", 10_000, () -> tunnel.proxy.connectionsAccepted() > transports);
+                }
+            }
+            int kib = 1 + (i * 37) % 300;
+            Curl.Result r = Curl.get(tunnel.socksPort, url("r" + i, kib));
+            assertEquals(0, r.exit(), "request " + i + " failed: " + r.stderr());
+            assertEquals(new String(Curl.body("r" + i, kib), StandardCharsets.UTF_8), r.stdout(), "request " + i);
+        }
+        assertTrue(tunnel.agent.count("resumed: ") >= 5, tunnel.agent.output());
+    }
+
+    @Test
+    void aRefusedPortGivesCurlTheSocksRefusal() throws Exception {
+        int closed = Wait.freePort();
+        Curl.Result r = Curl.get(tunnel.socksPort, "http://127.0.0.1:" + closed + "/");
+        assertEquals(97, r.exit(), "curl's proxy handshake error: " + r.stderr());
+        assertTrue(r.stderr().contains("(5)"), "reply 5, connection refused: " + r.stderr());
+    }
+
+    @Test
+    void aDeniedAddressGivesCurlTheRulesetRefusal() throws Exception {
+        // 169.254.169.254 is the cloud metadata address: denied by the relay's built-in rules, never dialled.
+        Curl.Result r = Curl.get(tunnel.socksPort, "http://169.254.169.254/latest/meta-data/");
+        assertEquals(97, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("(2)"), "reply 2, not allowed by ruleset: " + r.stderr());
+        Curl.Result denied = Curl.get(tunnel.socksPort, "http://127.0.0.2:" + http.getAddress().getPort() + "/");
+        assertEquals(97, denied.exit(), denied.stderr());
+        assertTrue(denied.stderr().contains("(2)"), "--deny 127.0.0.2/32: " + denied.stderr());
+        tunnel.relay.await("refused: denied by the built-in rule 169.254.0.0/16", 5000);
+    }
+}
