@@ -66,7 +66,10 @@ public final class ClientSessionEngine extends SessionEngine {
         }
         Connection c = new Connection(connectionId);
         connections.put(connectionId, c);
-        appendSequenced(id -> new NewConnection(id, connectionId, address, port), c);
+        appendSequenced(id -> {
+            c.openMessageId = id;
+            return new NewConnection(id, connectionId, address, port);
+        }, c);
         return drain();
     }
 
@@ -86,6 +89,9 @@ public final class ClientSessionEngine extends SessionEngine {
                         "a new session must start with last acked 0xffff, got " + Serial16.hex(started.lastAcked()));
             }
             sessionExists = true;
+            if (!startSent) {
+                failConnectionsLostWithTheOldHome(started.lastAcked());
+            }
             resumeFrom(started.lastAcked(), !startSent);
         } else if (frame instanceof SessionRejected rejected) {
             if (rejected.clientCode() != clientId) {
@@ -104,6 +110,27 @@ public final class ClientSessionEngine extends SessionEngine {
         } else {
             throw new ProtocolException(ProtocolViolation.BEFORE_HANDSHAKE,
                     "expected Session Started or Rejected, got " + frame);
+        }
+    }
+
+    /**
+     * A relay that took the session over from a record lagging the wire answers with a last
+     * acked id older than acks we already had. A New Connection acked in that gap reached only
+     * the lost home, which may never have dialled it, and nobody will answer it now: fail it.
+     */
+    private void failConnectionsLostWithTheOldHome(int serverLastAcked) {
+        int ackedByUs = log.ackedThrough();
+        if (!Serial16.isAfter(ackedByUs, serverLastAcked)) {
+            return;
+        }
+        for (Connection c : new ArrayList<>(connections.values())) {
+            if (c.phase == Connection.Phase.OPENING && !c.localGone && c.openMessageId >= 0
+                    && Serial16.isAfter(c.openMessageId, serverLastAcked)
+                    && !Serial16.isAfter(c.openMessageId, ackedByUs)) {
+                c.localGone = true;
+                emit(new Effect.ConnectResult(c.id, ConnectFailed.EHOSTUNREACH));
+                sendClosed(c);
+            }
         }
     }
 

@@ -17,6 +17,8 @@ final class Connection {
 
     final int id;
     Phase phase = Phase.OPENING;
+    /** Client only: the id of this connection's New Connection. */
+    int openMessageId = -1;
     /** Server only: names the dial in flight, so a stale dial result cannot hit a reused id. */
     long dialToken;
 

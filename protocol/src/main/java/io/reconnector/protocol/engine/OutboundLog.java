@@ -86,6 +86,22 @@ final class OutboundLog {
         return unacked;
     }
 
+    /** Starts from a recorded state: the peer acked through {@code acked}; {@code entries} follow it. */
+    void restore(int acked, Iterable<Entry> entries) {
+        reset();
+        ackedThrough = acked;
+        for (Entry e : entries) {
+            append(e.frame(), e.connection());
+        }
+    }
+
+    /** Forgets everything up to {@code id}, which is at or after the latest id assigned. */
+    void fastForward(int id) {
+        unacked.clear();
+        ackedThrough = id;
+        ackedThroughConnection = null;
+    }
+
     void reset() {
         unacked.clear();
         ackedThrough = Serial16.NONE;

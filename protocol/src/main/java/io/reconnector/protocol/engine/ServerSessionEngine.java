@@ -17,9 +17,48 @@ import java.util.List;
  */
 public final class ServerSessionEngine extends SessionEngine {
     private long nextDialToken = 1;
+    /** Taken over after the home was lost: the client may have seen more than the record. */
+    private boolean recordMayLag;
+    /** Connections that lived on the lost home: closed right after the first resume. */
+    private List<Connection> lostConnections = List.of();
 
     public ServerSessionEngine(long clientId, EngineConfig config) {
         super(clientId, config);
+    }
+
+    /**
+     * A session taken over from a record. After a handover from a live home the record is
+     * exact and has no connections. After the home was lost, the record may lag the wire: the
+     * first resume then continues our sequence after max(the client's last acked, the record's
+     * next id), replays the recorded unacked frames the client lacks, closes every recorded
+     * connection (their sockets died with the home), and accepts the client's stream from
+     * wherever its retransmission starts.
+     */
+    public static ServerSessionEngine restore(long clientId, EngineConfig config, SessionSnapshot snapshot,
+                                              boolean homeLost) {
+        ServerSessionEngine e = new ServerSessionEngine(clientId, config);
+        e.lastHandled = snapshot.lastClientHandled();
+        java.util.Map<Integer, Connection> byId = new java.util.HashMap<>();
+        List<Connection> lost = new java.util.ArrayList<>();
+        for (int id : snapshot.connectionIds()) {
+            Connection c = new Connection(id);
+            c.phase = Connection.Phase.OPEN;
+            c.localGone = true;
+            e.connections.put(id, c);
+            byId.put(id, c);
+            lost.add(c);
+        }
+        List<OutboundLog.Entry> entries = new java.util.ArrayList<>();
+        for (SequencedFrame f : snapshot.unacked()) {
+            Connection c = byId.computeIfAbsent(f.connectionId(), Connection::new);
+            entries.add(new OutboundLog.Entry(f, c));
+        }
+        int ackedThrough = Serial16.add(snapshot.nextServerId(), -1 - entries.size());
+        e.log.restore(ackedThrough, entries);
+        e.recordMayLag = homeLost;
+        e.acceptOneJump = homeLost;
+        e.lostConnections = lost;
+        return e;
     }
 
     /** Answers Start Session on a fresh engine: Session Started(id, 0xFFFF). */
@@ -37,9 +76,19 @@ public final class ServerSessionEngine extends SessionEngine {
 
     private List<Effect> attachWith(int clientLastAcked, long nowMillis, boolean resumed) {
         markAttached(nowMillis);
+        if (recordMayLag && log.coverage(clientLastAcked) < 0) {
+            log.fastForward(clientLastAcked); // the lost home sent more than it recorded
+        }
+        recordMayLag = false;
         send(new SessionStarted(clientId, lastHandled));
         try {
             resumeFrom(clientLastAcked, resumed);
+            for (Connection c : lostConnections) {
+                if (connections.get(c.id) == c) {
+                    sendClosed(c);
+                }
+            }
+            lostConnections = List.of();
         } catch (ProtocolException e) {
             emit(new Effect.ProtocolError(e));
             link = Link.DETACHED;
@@ -78,6 +127,11 @@ public final class ServerSessionEngine extends SessionEngine {
             c.closeMessageId = id;
         }
         return drain();
+    }
+
+    /** What another node needs to take this session over. */
+    public SessionSnapshot snapshot() {
+        return new SessionSnapshot(lastHandled, nextMessageId(), unackedFrames(), new java.util.ArrayList<>(connections.keySet()));
     }
 
     /** True when no connection of this session is in the table (End Session may apply). */

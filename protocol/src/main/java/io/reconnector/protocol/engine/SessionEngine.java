@@ -57,6 +57,11 @@ public abstract class SessionEngine {
     private Connection lastHandledConnection;
     private boolean ackDue;
     private int handledSinceAck;
+    /**
+     * Set when a session is taken over from a record that may lag the wire: the peer's stream
+     * may continue past ids the record knows, so the first new id is accepted as the new base.
+     */
+    protected boolean acceptOneJump;
 
     private long lastSentAt;
     private long lastReceivedAt;
@@ -270,6 +275,10 @@ public abstract class SessionEngine {
             ackDue = true; // a retransmitted duplicate: drop it, ack again
             return;
         }
+        if (d > 1 && acceptOneJump) {
+            d = 1; // what lies between was handled by the lost home; its connections are closed
+        }
+        acceptOneJump = false;
         if (d > 1) {
             throw new ProtocolException(ProtocolViolation.ID_GAP, "expected " + Serial16.hex(Serial16.next(lastHandled))
                     + ", got " + Serial16.hex(s.messageId()));
@@ -344,7 +353,9 @@ public abstract class SessionEngine {
         blocked.remove(c);
         if (!c.localGone) {
             c.localGone = true;
-            effects.add(new Effect.CloseConnection(c.id, "closed by peer"));
+            effects.add(c.phase == Connection.Phase.OPENING
+                    ? new Effect.ConnectResult(c.id, io.reconnector.protocol.frame.ConnectFailed.EHOSTUNREACH)
+                    : new Effect.CloseConnection(c.id, "closed by peer"));
         }
         onRemoved(c);
     }
