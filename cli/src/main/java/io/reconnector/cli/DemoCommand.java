@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -37,10 +36,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long size = (long) megabytes << 20;
         try (BulkServer server = new BulkServer(2, size)) {
-            RelayOptions relayOptions = new RelayOptions(new HostPort("127.0.0.1", 0),
+            RelayOptions relayOptions = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5),
-                    Duration.ofMillis(250), Duration.ofSeconds(2), 1 << 20, "demo", "demo-" + UUID.randomUUID(),
-                    "127.0.0.1", 0, List.of(), Duration.ofMillis(200), Duration.ofSeconds(5));
+                    Duration.ofMillis(250), Duration.ofSeconds(2), 1 << 20, "demo");
             RelayNode relay = RelayNode.start(relayOptions).toCompletionStage().toCompletableFuture().join();
             Vertx vertx = Vertx.vertx();
             ChaosProxy proxy = new ChaosProxy(vertx, "127.0.0.1", relay.relay().port());

@@ -65,6 +65,21 @@ final class RelayCommand implements Callable<Integer> {
             description = "how often session progress is written to the cluster at most (default ${DEFAULT-VALUE})")
     Duration replicationInterval;
 
+    @Option(names = "--peer-listen", converter = Converters.HostPortConverter.class, defaultValue = "127.0.0.1:0",
+            description = "where other nodes forward client transports to this one (default ${DEFAULT-VALUE}: any free port)")
+    HostPort peerListen;
+
+    @Option(names = "--cluster-secret-file",
+            description = "a file whose bytes prove a node belongs to the cluster (required with --cluster-members or --cluster-dns)")
+    java.nio.file.Path clusterSecretFile;
+
+    @Option(names = "--cluster-dns", description = "Kubernetes headless service DNS name to find members by (instead of --cluster-members)")
+    String clusterDns;
+
+    @Option(names = "--drain-grace", converter = Converters.DurationConverter.class, defaultValue = "30s",
+            description = "on SIGTERM, how long sessions with open connections keep being served (default ${DEFAULT-VALUE})")
+    Duration drainGrace;
+
     @Option(names = "--connect-timeout", converter = Converters.DurationConverter.class, defaultValue = "10s",
             description = "upstream dial timeout (default ${DEFAULT-VALUE})")
     Duration connectTimeout;
@@ -77,13 +92,42 @@ final class RelayCommand implements Callable<Integer> {
                             + keepalive.toMillis() + " ms); a few keepalive intervals is right");
         }
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] secret;
+        if (clusterSecretFile != null) {
+            try {
+                secret = java.nio.file.Files.readAllBytes(clusterSecretFile);
+            } catch (java.io.IOException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--cluster-secret-file " + clusterSecretFile + ": cannot read it (" + e.getMessage() + ")");
+            }
+            if (secret.length < 16) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--cluster-secret-file " + clusterSecretFile + " holds " + secret.length
+                                + " bytes; use at least 16 random bytes, e.g. head -c 32 /dev/urandom > secret");
+            }
+        } else if (!clusterMembers.isEmpty() || clusterDns != null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "a cluster needs --cluster-secret-file: the same file of random bytes on every node "
+                            + "(head -c 32 /dev/urandom > secret)");
+        } else {
+            secret = new java.security.SecureRandom().generateSeed(32); // a cluster of one forwards to nobody
+        }
         RelayOptions options = new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, window, name,
-                clusterName, clusterHost, clusterPort, clusterMembers, replicationInterval, connectTimeout);
-        RelayNode node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();
+                clusterName, clusterHost, clusterPort, clusterMembers, replicationInterval, connectTimeout, peerListen,
+                secret, drainGrace, clusterDns);
+        RelayNode node;
+        try {
+            node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            System.err.println("relay: cannot start: " + AgentCommand.rootMessage(e));
+            return 1;
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Log.info("relay " + name, "stopping");
+            Log.info("relay " + name, "SIGTERM: draining (grace " + drainGrace.toSeconds() + " s)");
+            node.drain().toCompletionStage().toCompletableFuture().join();
             node.close().toCompletionStage().toCompletableFuture().join();
+            Log.info("relay " + name, "stopped");
             done.countDown();
         }));
         done.await();

@@ -11,11 +11,13 @@ public final class RelayMetrics {
     public final AtomicLong sessionsExpired = new AtomicLong();
     public final AtomicLong connectionsOpened = new AtomicLong();
     public final AtomicLong connectionsDenied = new AtomicLong();
+    public final AtomicLong takeovers = new AtomicLong();
+    public final AtomicLong forwarded = new AtomicLong();
 
     @Override
     public String toString() {
         return "sessions started=" + sessionsStarted + " resumed=" + sessionsResumed + " rejected=" + sessionsRejected
                 + " expired=" + sessionsExpired + ", connections opened=" + connectionsOpened + " denied="
-                + connectionsDenied + ", protocol errors=" + protocolErrors;
+                + connectionsDenied + ", takeovers=" + takeovers + " forwarded=" + forwarded + ", protocol errors=" + protocolErrors;
     }
 }

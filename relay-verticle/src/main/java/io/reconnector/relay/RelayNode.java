@@ -1,14 +1,20 @@
 package io.reconnector.relay;
 
-import com.hazelcast.core.Hazelcast;
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import io.reconnector.store.EmbeddedHazelcast;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running relay node: an embedded Hazelcast member (a cluster of one unless members are
- * given), a Vert.x instance, and the relay verticle.
+ * given), a Vert.x instance clustered through it (the event bus carries control messages
+ * between nodes), and the relay verticle.
  */
 public final class RelayNode {
     private final Vertx vertx;
@@ -22,24 +28,38 @@ public final class RelayNode {
     }
 
     public static Future<RelayNode> start(RelayOptions options) {
-        Vertx vertx = Vertx.vertx();
-        return vertx.executeBlocking(() -> Hazelcast.newHazelcastInstance(EmbeddedHazelcast.config(
-                        options.clusterName(), options.nodeName(), options.clusterHost(),
-                        options.clusterPort(), options.clusterMembers())))
-                .compose(hz -> {
+        Config config = EmbeddedHazelcast.config(options.clusterName(), options.nodeName(), options.clusterHost(),
+                options.clusterPort(), options.clusterMembers());
+        if (options.clusterDns() != null) {
+            EmbeddedHazelcast.useKubernetesDns(config, options.clusterDns());
+        }
+        // The cluster manager starts the member itself, so it can tag it with Vert.x's node id.
+        HazelcastClusterManager manager = new HazelcastClusterManager(config);
+        return Vertx.builder()
+                .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(options.clusterHost()).setPort(0)))
+                .withClusterManager(manager)
+                .buildClustered()
+                .compose(vertx -> {
+                    HazelcastInstance hz = manager.getHazelcastInstance();
                     Relay relay = new Relay(options, hz);
-                    return vertx.deployVerticle(relay).map(id -> new RelayNode(vertx, hz, relay));
-                })
-                .onFailure(t -> vertx.close());
+                    return vertx.deployVerticle(relay).map(id -> new RelayNode(vertx, hz, relay))
+                            .onFailure(t -> vertx.close());
+                });
     }
 
     public Relay relay() {
         return relay;
     }
 
+    /** Graceful drain (see {@link Relay#drain()}), run on the relay's own event loop. */
+    public Future<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        relay.vertx().runOnContext(v -> relay.drain().onComplete(ar -> done.complete(null)));
+        return Future.fromCompletionStage(done);
+    }
+
+    /** Leaves the cluster: Vert.x closes its cluster manager, which shuts the member down. */
     public Future<Void> close() {
-        // Hazelcast's shutdown blocks; it runs after Vert.x is gone, on a thread of its own.
-        return vertx.close().eventually(() -> Future.fromCompletionStage(
-                java.util.concurrent.CompletableFuture.runAsync(hazelcast::shutdown)));
+        return vertx.close();
     }
 }

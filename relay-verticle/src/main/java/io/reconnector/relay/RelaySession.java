@@ -36,7 +36,7 @@ final class RelaySession {
     private final Map<Integer, Upstream> upstreams = new HashMap<>();
     private final Map<Integer, ConnectionRecord> table = new LinkedHashMap<>();
     private final ArrayDeque<Effect> queue = new ArrayDeque<>();
-    private boolean draining;
+    private boolean runningEffects;
     private Buffer outgoing;
     private long expiryTimer = -1;
     private long detachedAt;
@@ -45,12 +45,19 @@ final class RelaySession {
     private long lastRecordWrite;
     private boolean recordWriteInFlight;
     private long attachStartedAt;
+    /** Handed to another node (or being handed): attach nothing more. */
+    private boolean released;
+    private boolean draining;
 
-    RelaySession(Relay relay, SessionRecord record) {
+    RelaySession(Relay relay, SessionRecord record, ServerSessionEngine engine) {
         this.relay = relay;
         this.clientId = record.clientId();
         this.record = record;
-        this.engine = new ServerSessionEngine(clientId, relay.options().engineConfig());
+        this.engine = engine;
+    }
+
+    long epoch() {
+        return record.epoch();
     }
 
     private String who() {
@@ -61,6 +68,10 @@ final class RelaySession {
 
     /** A transport's handshake chose this session: it becomes the attached transport. */
     void attach(ClientTransport t, ResumeHandshake h) {
+        if (released || draining) {
+            t.close(released ? "session moved to another node; reconnect" : "node draining; reconnect elsewhere");
+            return;
+        }
         if (ended) {
             t.reject(clientId);
             return;
@@ -146,7 +157,66 @@ final class RelaySession {
     }
 
     boolean ended() {
-        return ended;
+        return ended || released;
+    }
+
+    /**
+     * Hands this session to {@code node} if it is idle: the exact record goes to the store with
+     * a new epoch and the new home, and this node lets go without closing anything.
+     */
+    io.vertx.core.Future<String> handOver(String node) {
+        if (ended || released) {
+            return io.vertx.core.Future.succeededFuture("unknown");
+        }
+        if (!engine.idle()) {
+            return io.vertx.core.Future.succeededFuture("busy");
+        }
+        released = true;
+        if (transport != null) {
+            ClientTransport t = transport;
+            transport = null;
+            run(engine.transportLost());
+            t.close("session moving to " + node);
+        }
+        cancelExpiry();
+        SessionRecord exact = snapshot();
+        SessionRecord moved = exact.withEpoch(exact.epoch() + 1, node).withAttached(false, relay.now());
+        return relay.store().replace(exact.epoch(), moved).map(ok -> {
+            if (!ok) {
+                released = false;
+                return "busy";
+            }
+            return "ok";
+        });
+    }
+
+    /** The node is draining: idle sessions let their client go elsewhere now, busy ones when idle. */
+    void drain() {
+        draining = true;
+        closeIfIdleWhileDraining();
+    }
+
+    private void closeIfIdleWhileDraining() {
+        if (draining && transport != null && engine.idle() && !ended && !released) {
+            ClientTransport t = transport;
+            writeRecordNow().onComplete(x -> t.close("node draining; the session moves with the client"));
+        }
+    }
+
+    /** The drain's grace is over: every connection still open ends with Connection Closed. */
+    void abortConnections() {
+        for (Upstream u : new ArrayList<>(upstreams.values())) {
+            u.detach();
+            upstreams.remove(u.id);
+            table.remove(u.id);
+            u.pipe.reset();
+            run(engine.localClosed(u.id));
+        }
+    }
+
+    /** Writes the record now (for a drain's last word). */
+    io.vertx.core.Future<Boolean> flushRecord() {
+        return ended || released ? io.vertx.core.Future.succeededFuture(true) : writeRecordNow();
     }
 
     void tick(long now) {
@@ -166,17 +236,17 @@ final class RelaySession {
 
     private void run(List<Effect> effects) {
         queue.addAll(effects);
-        if (draining) {
+        if (runningEffects) {
             return; // the outer loop carries them out after what the engine produced before them
         }
-        draining = true;
+        runningEffects = true;
         try {
             Effect e;
             while ((e = queue.poll()) != null) {
                 apply(e);
             }
         } finally {
-            draining = false;
+            runningEffects = false;
         }
         if (outgoing != null) {
             Buffer out = outgoing;
@@ -184,6 +254,9 @@ final class RelaySession {
             if (transport != null) {
                 transport.write(out);
             }
+        }
+        if (draining) {
+            closeIfIdleWhileDraining();
         }
     }
 
@@ -341,11 +414,8 @@ final class RelaySession {
     // ------------------------------------------------------------------ the record
 
     private SessionRecord snapshot() {
-        List<byte[]> unacked = new ArrayList<>();
-        for (SequencedFrame f : engine.unackedFrames()) {
-            unacked.add(f.encode().getBytes());
-        }
-        return record.withProgress(engine.lastHandled(), engine.nextMessageId(), new ArrayList<>(table.values()), unacked);
+        return record.withProgress(engine.lastHandled(), engine.nextMessageId(), new ArrayList<>(table.values()),
+                RecordCodec.frames(engine.unackedFrames()));
     }
 
     /** Writes the record if it changed and the replication interval has passed. */
@@ -357,7 +427,7 @@ final class RelaySession {
     }
 
     private io.vertx.core.Future<Boolean> writeRecordNow() {
-        if (ended) {
+        if (ended || released) {
             return io.vertx.core.Future.succeededFuture(false);
         }
         record = snapshot();
@@ -366,7 +436,7 @@ final class RelaySession {
         lastRecordWrite = relay.now();
         return relay.store().update(record).onComplete(ar -> {
             recordWriteInFlight = false;
-            if (ar.succeeded() && !ar.result() && !ended) {
+            if (ar.succeeded() && !ar.result() && !ended && !released) {
                 Log.info(who(), "fenced off: another owner holds a newer epoch; stopping");
                 end("fenced off");
             }

@@ -38,10 +38,9 @@ class RelaySocketTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         upstream = new Upstream();
-        RelayOptions options = new RelayOptions(new HostPort("127.0.0.1", 0),
+        RelayOptions options = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                 List.of(AddressRule.parse("127.0.0.0/8")), List.of(AddressRule.parse("127.0.0.1:1-10")),
-                Duration.ofMillis(800), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, "test",
-                "unused", "127.0.0.1", 0, List.of(), Duration.ofMillis(50), Duration.ofSeconds(2));
+                Duration.ofMillis(800), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, "test");
         relay = new Relay(options, null);
         vertx.deployVerticle(relay).toCompletionStage().toCompletableFuture().get();
     }

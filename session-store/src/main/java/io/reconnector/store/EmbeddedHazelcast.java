@@ -43,4 +43,12 @@ public final class EmbeddedHazelcast {
         config.getMapConfig(HazelcastSessionStore.MAP_NAME).setBackupCount(1).setAsyncBackupCount(0);
         return config;
     }
+
+    /** Finds members through a Kubernetes headless service's DNS name instead of a member list. */
+    public static void useKubernetesDns(Config config, String serviceDns) {
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getTcpIpConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", serviceDns);
+        config.getNetworkConfig().getInterfaces().setEnabled(false);
+    }
 }

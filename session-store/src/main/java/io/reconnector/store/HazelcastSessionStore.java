@@ -46,8 +46,8 @@ public final class HazelcastSessionStore implements SessionStore {
     }
 
     @Override
-    public Future<Optional<SessionRecord>> claim(long clientId, String node, long now) {
-        return future(map.submitToKey(clientId, new ClaimProcessor(node, now))).map(Optional::ofNullable);
+    public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
+        return future(map.submitToKey(next.clientId(), new FencedReplace(expectedEpoch, next)));
     }
 
     @Override
@@ -77,16 +77,15 @@ public final class HazelcastSessionStore implements SessionStore {
         }
     }
 
-    record ClaimProcessor(String node, long now) implements EntryProcessor<Long, SessionRecord, SessionRecord> {
+    record FencedReplace(long expectedEpoch, SessionRecord next) implements EntryProcessor<Long, SessionRecord, Boolean> {
         @Override
-        public SessionRecord process(Map.Entry<Long, SessionRecord> entry) {
+        public Boolean process(Map.Entry<Long, SessionRecord> entry) {
             SessionRecord prev = entry.getValue();
-            if (prev == null) {
-                return null;
+            if (prev == null || prev.epoch() != expectedEpoch) {
+                return false;
             }
-            SessionRecord next = prev.withEpoch(prev.epoch() + 1, node).withAttached(true, now);
             entry.setValue(next);
-            return next;
+            return true;
         }
     }
 

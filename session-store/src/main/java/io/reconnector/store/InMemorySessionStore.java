@@ -36,10 +36,13 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public Future<Optional<SessionRecord>> claim(long clientId, String node, long now) {
-        SessionRecord r = records.computeIfPresent(clientId,
-                (k, prev) -> prev.withEpoch(prev.epoch() + 1, node).withAttached(true, now));
-        return Future.succeededFuture(Optional.ofNullable(r));
+    public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
+        boolean[] ok = new boolean[1];
+        records.computeIfPresent(next.clientId(), (k, prev) -> {
+            ok[0] = prev.epoch() == expectedEpoch;
+            return ok[0] ? next : prev;
+        });
+        return Future.succeededFuture(ok[0]);
     }
 
     @Override

@@ -25,8 +25,11 @@ public interface SessionStore {
      */
     Future<Boolean> update(SessionRecord record);
 
-    /** Takes the session for {@code node} with a new epoch, if it exists; empty if it does not. */
-    Future<Optional<SessionRecord>> claim(long clientId, String node, long now);
+    /**
+     * Writes {@code next} (an ownership change: new epoch, maybe a new home) only if the stored
+     * record still has {@code expectedEpoch}. False means someone else changed it first.
+     */
+    Future<Boolean> replace(long expectedEpoch, SessionRecord next);
 
     /** Removes the record if its epoch is still {@code epoch}. */
     Future<Boolean> remove(long clientId, long epoch);

@@ -31,7 +31,9 @@ abstract class SessionStoreContract {
     @Test
     void anUnknownSessionIsAbsent() throws Exception {
         assertEquals(Optional.empty(), await(store().get(newClientId())));
-        assertEquals(Optional.empty(), await(store().claim(newClientId(), "n1", 0)));
+        long id = newClientId();
+        assertFalse(await(store().replace(1, SessionRecord.started(id, 2, "n1", 0))), "nothing to replace");
+        assertEquals(Optional.empty(), await(store().get(id)));
     }
 
     @Test
@@ -72,10 +74,12 @@ abstract class SessionStoreContract {
         assertEquals(ConnectionRecord.State.DIALLING, stored.connections().get(0).state());
         assertArrayEquals(new byte[] {0x13, 0, 76, 0, 3}, stored.unackedServerFrames().get(0));
 
-        SessionRecord claimed = await(store().claim(id, "n2", 2)).orElseThrow();
-        assertEquals(r.epoch() + 1, claimed.epoch());
-        assertEquals("n2", claimed.homeNode());
-        assertEquals(41, claimed.lastClientHandled(), "a claim keeps the session's progress");
+        SessionRecord claimed = stored.withEpoch(stored.epoch() + 1, "n2");
+        assertTrue(await(store().replace(stored.epoch(), claimed)), "a takeover from the epoch read");
+        assertFalse(await(store().replace(stored.epoch(), stored.withEpoch(stored.epoch() + 1, "n3"))),
+                "a second takeover from the same old epoch loses the race");
+        assertEquals("n2", await(store().get(id)).orElseThrow().homeNode());
+        assertEquals(41, await(store().get(id)).orElseThrow().lastClientHandled(), "a takeover keeps the progress");
         assertFalse(await(store().update(progressed.withProgress(50, 80, List.of(), List.of()))),
                 "the old owner is fenced off");
         assertEquals(41, await(store().get(id)).orElseThrow().lastClientHandled());

@@ -25,7 +25,7 @@ final class Proc implements AutoCloseable {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
-                    if (Boolean.getBoolean("e2e.echo")) {
+                    if (System.getenv("E2E_ECHO") != null) {
                         System.out.println("[" + name + "] " + line);
                     }
                 }
@@ -35,6 +35,17 @@ final class Proc implements AutoCloseable {
         }, name + "-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Any other program (HAProxy, say), its output kept the same way. */
+    static Proc command(String name, List<String> command) throws IOException {
+        return new Proc(name, command);
+    }
+
+    /** SIGTERM, as Kubernetes sends it, and wait for the process to finish its drain. */
+    int terminate(long timeoutMillis) throws InterruptedException {
+        process.destroy();
+        return waitForExit(timeoutMillis);
     }
 
     static Proc start(String name, String... args) throws IOException {

@@ -55,6 +55,13 @@ public final class FrameDecoder {
         partial = pos == end ? null : in.getBuffer(pos, end);
     }
 
+    /** Hands over (and forgets) the bytes held for a frame not yet complete. */
+    public Buffer takeBuffered() {
+        Buffer b = partial == null ? Buffer.buffer() : partial;
+        partial = null;
+        return b;
+    }
+
     /** Bytes held for a frame not yet complete. */
     public int buffered() {
         return partial == null ? 0 : partial.length();
