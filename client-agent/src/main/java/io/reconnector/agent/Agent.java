@@ -316,7 +316,7 @@ public final class Agent extends VerticleBase {
         } else if (e instanceof Effect.CloseConnection c) {
             LocalConnection l = locals.remove(c.connectionId());
             if (l != null) {
-                l.closedByRelay(c.reason());
+                l.closedByRelay(c.graceful());
             }
         } else if (e instanceof Effect.ConnectResult r) {
             LocalConnection l = locals.get(r.connectionId());

@@ -123,12 +123,12 @@ final class LocalConnection implements SocketPipe.Listener {
         }
     }
 
-    void closedByRelay(String reason) {
+    void closedByRelay(boolean graceful) {
         if (gone) {
             return;
         }
         gone = true;
-        if (reason.startsWith("closed by peer") || reason.startsWith("both directions")) {
+        if (graceful) {
             pipe.close();
         } else {
             pipe.reset(); // the connection failed: the application must see an error, not a clean end

@@ -290,7 +290,11 @@ final class RelaySession {
             recordDirty = true;
             if (u != null) {
                 u.detach();
-                u.pipe.close();
+                if (c.graceful()) {
+                    u.pipe.close();
+                } else {
+                    u.pipe.reset();
+                }
             }
         } else if (e instanceof Effect.PauseReading p) {
             Upstream u = upstreams.get(p.connectionId());

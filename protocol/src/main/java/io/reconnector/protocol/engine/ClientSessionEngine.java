@@ -100,7 +100,7 @@ public final class ClientSessionEngine extends SessionEngine {
             }
             for (Connection c : new ArrayList<>(connections.values())) {
                 if (!c.localGone) {
-                    emit(new Effect.CloseConnection(c.id, "session rejected by the relay"));
+                    emit(new Effect.CloseConnection(c.id, "session rejected by the relay", false));
                 }
             }
             resetSession();

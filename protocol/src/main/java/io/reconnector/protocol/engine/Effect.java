@@ -23,8 +23,12 @@ public sealed interface Effect {
     record DeliverEof(int connectionId) implements Effect {
     }
 
-    /** The connection is over: close the local socket (after writing what was delivered). */
-    record CloseConnection(int connectionId, String reason) implements Effect {
+    /**
+     * The connection is over: close the local socket. {@code graceful} closes after writing what
+     * was delivered; otherwise reset it, so the application sees an error, not an end of stream
+     * that could pass for a complete response.
+     */
+    record CloseConnection(int connectionId, String reason, boolean graceful) implements Effect {
     }
 
     /** Server only: dial the upstream; answer with upstreamConnected or upstreamFailed quoting the token. */

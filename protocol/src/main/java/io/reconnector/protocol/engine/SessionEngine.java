@@ -339,7 +339,7 @@ public abstract class SessionEngine {
         }
         if (c.eofSent) {
             // Both directions have ended: the side whose received EOF completes the pair closes.
-            effects.add(new Effect.CloseConnection(c.id, "both directions ended"));
+            effects.add(new Effect.CloseConnection(c.id, "both directions ended", true));
             c.localGone = true;
             sendClosed(c);
         }
@@ -355,7 +355,9 @@ public abstract class SessionEngine {
             c.localGone = true;
             effects.add(c.phase == Connection.Phase.OPENING
                     ? new Effect.ConnectResult(c.id, io.reconnector.protocol.frame.ConnectFailed.EHOSTUNREACH)
-                    : new Effect.CloseConnection(c.id, "closed by peer"));
+                    // Closed after the peer's EOF ends a finished stream; before it, the far end failed.
+                    : new Effect.CloseConnection(c.id, c.eofReceived ? "closed by peer" : "aborted by peer",
+                            c.eofReceived));
         }
         onRemoved(c);
     }
@@ -504,7 +506,7 @@ public abstract class SessionEngine {
     private void abort(Connection c, String reason) {
         if (!c.localGone) {
             c.localGone = true;
-            effects.add(new Effect.CloseConnection(c.id, reason));
+            effects.add(new Effect.CloseConnection(c.id, reason, false));
         }
         sendClosed(c);
     }

@@ -196,7 +196,7 @@ class EngineRulesTest {
         c.transportLost();
         assertEquals(List.of(new ReconnectSession(7, 0xFFFF)), sent(c.attach(5)));
         List<Effect> rejected = c.receive(new SessionRejected(7));
-        assertTrue(rejected.contains(new Effect.CloseConnection(1, "session rejected by the relay")));
+        assertTrue(rejected.contains(new Effect.CloseConnection(1, "session rejected by the relay", false)));
         assertTrue(rejected.contains(new Effect.Rejected()));
         assertEquals(0, c.connectionCount());
         assertEquals(List.of(new StartSession(7)), sent(c.attach(6)));

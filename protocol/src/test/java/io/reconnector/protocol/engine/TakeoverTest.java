@@ -87,7 +87,7 @@ class TakeoverTest {
         w.link.connect();
         w.settle();
         List<Effect> after = w.clientEffects.subList(mark, w.clientEffects.size());
-        assertTrue(after.contains(new Effect.CloseConnection(id, "closed by peer")),
+        assertTrue(after.contains(new Effect.CloseConnection(id, "aborted by peer", false)),
                 "the connection that lived on the lost home is closed: " + after);
         assertTrue(after.contains(new Effect.ConnectResult(orphan, 113)),
                 "the New Connection only the lost home saw fails instead of hanging: " + after);
