@@ -178,7 +178,8 @@ public final class Agent extends VerticleBase {
             return;
         }
         transport = null;
-        t.pipe.close();
+        // A reset, never a FIN: a clean close with no connection open would end the session.
+        t.pipe.reset();
         run(engine.transportLost());
         if (lostAt < 0) {
             lostAt = System.nanoTime();

@@ -99,11 +99,16 @@ public final class Relay extends VerticleBase {
                 });
     }
 
+    /**
+     * Leaving: local sockets close, but the session records stay, so the sessions live on and
+     * another node takes each over when its client comes back.
+     */
     @Override
     public Future<?> stop() {
         for (RelaySession s : sessions.values().toArray(RelaySession[]::new)) {
-            s.end("relay stopping");
+            s.leave();
         }
+        sessions.clear();
         return server == null ? Future.succeededFuture() : server.close();
     }
 
@@ -311,10 +316,15 @@ public final class Relay extends VerticleBase {
             s.drain();
         }
         Promise<Void> done = Promise.promise();
-        long deadline = now() + options.drainGrace().toMillis();
+        long started = now();
+        long deadline = started + options.drainGrace().toMillis();
+        // Idle sessions leave with their clients, which come back through another node and ask
+        // for a handover; give them a few seconds to, then their records are left for takeover.
+        long idleWait = started + Math.min(options.drainGrace().toMillis(), 5_000);
         vertx.setPeriodic(50, timer -> {
-            boolean busy = sessions.values().stream().anyMatch(s -> !s.ended() && s.upstreamCount() > 0);
-            if (!busy || now() >= deadline) {
+            sessions.values().removeIf(RelaySession::ended);
+            boolean busy = sessions.values().stream().anyMatch(s -> s.upstreamCount() > 0);
+            if (sessions.isEmpty() || (!busy && now() >= idleWait) || now() >= deadline) {
                 vertx.cancelTimer(timer);
                 for (RelaySession s : sessions.values()) {
                     s.abortConnections();

@@ -214,6 +214,25 @@ final class RelaySession {
         }
     }
 
+    /** This node is leaving: close what is local, keep the record for whoever takes over. */
+    void leave() {
+        if (ended || released) {
+            return;
+        }
+        released = true;
+        cancelExpiry();
+        for (Upstream u : new ArrayList<>(upstreams.values())) {
+            u.detach();
+            u.pipe.reset();
+        }
+        upstreams.clear();
+        if (transport != null) {
+            ClientTransport t = transport;
+            transport = null;
+            t.close("relay stopping");
+        }
+    }
+
     /** Writes the record now (for a drain's last word). */
     io.vertx.core.Future<Boolean> flushRecord() {
         return ended || released ? io.vertx.core.Future.succeededFuture(true) : writeRecordNow();

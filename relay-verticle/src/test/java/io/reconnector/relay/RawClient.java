@@ -15,19 +15,19 @@ import java.util.Arrays;
 import java.util.function.Predicate;
 
 /** A hand-driven protocol client on a blocking socket: sends what the test says, reads frames. */
-final class RawClient implements AutoCloseable {
-    final Socket socket;
+public final class RawClient implements AutoCloseable {
+    public final Socket socket;
     private final InputStream in;
     private final FrameDecoder decoder = new FrameDecoder();
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
     }
 
-    void send(Frame... fs) throws IOException {
+    public void send(Frame... fs) throws IOException {
         Buffer b = Buffer.buffer();
         for (Frame f : fs) {
             f.writeTo(b);
@@ -35,13 +35,13 @@ final class RawClient implements AutoCloseable {
         sendBytes(b.getBytes());
     }
 
-    void sendBytes(byte[] bytes) throws IOException {
+    public void sendBytes(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
 
     /** The next frame that matches, skipping others (keepalives, acks), within the deadline. */
-    <T extends Frame> T next(Class<T> type, Predicate<T> matching, long timeoutMillis) throws IOException, ProtocolException {
+    public <T extends Frame> T next(Class<T> type, Predicate<T> matching, long timeoutMillis) throws IOException, ProtocolException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             while (!frames.isEmpty()) {
@@ -69,12 +69,12 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    <T extends Frame> T next(Class<T> type) throws IOException, ProtocolException {
+    public <T extends Frame> T next(Class<T> type) throws IOException, ProtocolException {
         return next(type, f -> true, 5000);
     }
 
     /** True once the relay has closed this transport (end of stream or reset), within the deadline. */
-    boolean closedByRelay(long timeoutMillis) throws IOException {
+    public boolean closedByRelay(long timeoutMillis) throws IOException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         byte[] buf = new byte[65536];
         while (System.currentTimeMillis() < deadline) {

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A destination server for tests: echoes what it gets, counts accepts and closed connections. */
-final class Upstream implements AutoCloseable {
-    final ServerSocket server;
-    final AtomicInteger accepted = new AtomicInteger();
+public final class Upstream implements AutoCloseable {
+    public final ServerSocket server;
+    public final AtomicInteger accepted = new AtomicInteger();
     /** One flag per accepted connection, in accept order: set when that connection has ended. */
-    final List<AtomicBoolean> connectionEnded = new CopyOnWriteArrayList<>();
+    public final List<AtomicBoolean> connectionEnded = new CopyOnWriteArrayList<>();
 
-    Upstream() throws IOException {
+    public Upstream() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
@@ -54,7 +54,7 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

@@ -15,12 +15,13 @@ import java.util.regex.Pattern;
 final class Proc implements AutoCloseable {
     private final String name;
     private final Process process;
+    private final Thread reader;
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     private Proc(String name, List<String> command) throws IOException {
         this.name = name;
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -43,8 +44,9 @@ final class Proc implements AutoCloseable {
     }
 
     /** SIGTERM, as Kubernetes sends it, and wait for the process to finish its drain. */
-    int terminate(long timeoutMillis) throws InterruptedException {
-        process.destroy();
+    int terminate(long timeoutMillis) throws InterruptedException, IOException {
+        // kill(1) rather than Process.destroy(): the same signal, sent the way an operator would.
+        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
         return waitForExit(timeoutMillis);
     }
 
@@ -100,6 +102,7 @@ final class Proc implements AutoCloseable {
         if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still running after " + timeoutMillis + " ms");
         }
+        reader.join(5_000); // every line it printed is in {@link #lines} before we return
         return process.exitValue();
     }
 

@@ -60,6 +60,8 @@ final class RelayCluster implements AutoCloseable {
                   maxconn 4096
                 defaults
                   mode tcp
+                  retries 3
+                  option redispatch
                   timeout connect 2s
                   timeout client 1h
                   timeout server 1h

@@ -1,0 +1,117 @@
+package io.reconnector.e2e;
+
+import com.sun.net.httpserver.HttpServer;
+import io.reconnector.protocol.frame.Ack;
+import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.NewConnection;
+import io.reconnector.protocol.frame.SessionStarted;
+import io.reconnector.protocol.frame.StartSession;
+import io.reconnector.relay.RawClient;
+import io.reconnector.relay.Upstream;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Session life across the cluster: Start elsewhere, idle sessions moving, rolling restarts. */
+class ClusterSessionTest {
+
+    @Test
+    void startSessionOnOneNodeKillsTheSessionHomedOnAnother() throws Exception {
+        try (Upstream upstream = new Upstream(); RelayCluster c = new RelayCluster(List.of())) {
+            long id = 77;
+            RawClient a = new RawClient(c.clientPorts[0]);
+            a.send(new StartSession(id));
+            assertEquals(new SessionStarted(id, 0xFFFF), a.next(SessionStarted.class));
+            a.send(new NewConnection(0, 1, Ipv4Address.parse("127.0.0.1"), upstream.port()));
+            Connected connected = a.next(Connected.class);
+            a.send(new Ack(connected.messageId(), 64));
+            AtomicBoolean upstreamEnded = upstream.connectionEnded.get(0);
+
+            try (RawClient b = new RawClient(c.clientPorts[1])) {
+                b.send(new StartSession(id));
+                assertEquals(new SessionStarted(id, 0xFFFF), b.next(SessionStarted.class));
+                assertTrue(a.closedByRelay(10_000), "node n1 closed the old session's transport");
+                Wait.until("the old session's upstream connection is closed", 10_000, upstreamEnded::get);
+                c.relays[0].await("killed by a Start Session on n2", 5_000);
+            }
+            a.close();
+        }
+    }
+
+    @Test
+    void anIdleSessionMovesToTheNodeItReturnsThrough() throws Exception {
+        HttpServer http = Curl.server();
+        try (RelayCluster c = new RelayCluster(List.of())) {
+            c.startAgent(List.of("--socks", "127.0.0.1:0"));
+            int homeBefore = c.home();
+            for (int attempt = 0; attempt < 10 && c.count("moved here from") == 0; attempt++) {
+                int transports = c.proxy.connectionsAccepted();
+                c.proxy.resetAll();
+                Wait.until("the agent reconnects", 20_000, () -> c.proxy.connectionsAccepted() > transports);
+                long resumes = c.agent.count("resumed: ");
+                Wait.until("the agent resumes", 20_000, () -> c.agent.count("resumed: ") > resumes);
+            }
+            assertTrue(c.count("moved here from " + RelayCluster.name(homeBefore)) > 0, c.outputs());
+            assertTrue(c.count("handed over to") > 0, c.outputs());
+            Curl.Result r = Curl.get(c.socksPort, "http://localhost:" + http.getAddress().getPort() + "/moved/4");
+            assertEquals(0, r.exit(), r.stderr());
+            assertEquals(new String(Curl.body("moved", 4), StandardCharsets.UTF_8), r.stdout());
+            assertEquals(0, c.agent.count("rejected"));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void aRollingRestartUnderSteadyTrafficLosesNoConnection() throws Exception {
+        HttpServer http = Curl.server();
+        try (RelayCluster c = new RelayCluster(List.of("--drain-grace", "10s"))) {
+            c.startAgent(List.of("--socks", "127.0.0.1:0"));
+            List<String> failures = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread load = new Thread(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    n++;
+                    try {
+                        Curl.Result r = Curl.get(c.socksPort, "http://localhost:" + http.getAddress().getPort() + "/r" + n + "/8");
+                        if (r.exit() != 0 || !r.stdout().equals(new String(Curl.body("r" + n, 8), StandardCharsets.UTF_8))) {
+                            failures.add("request " + n + ": exit " + r.exit() + " " + r.stderr());
+                        } else {
+                            ok.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.add("request " + n + ": " + e);
+                    }
+                }
+            });
+            load.start();
+            Wait.until("traffic flows", 20_000, () -> ok.get() > 5);
+            for (int i = 0; i < RelayCluster.NODES; i++) {
+                int before = ok.get();
+                // A JVM ended by SIGTERM exits 143 after its shutdown hook, which here is the drain.
+                assertEquals(143, c.relays[i].terminate(60_000), "node " + RelayCluster.name(i) + " exited on SIGTERM");
+                assertEquals(1, c.relays[i].count("drained"), c.relays[i].output());
+                c.relays[i] = c.startRelay(i);
+                c.relays[i].await("relay listening on", 60_000);
+                Wait.until("traffic flows after restarting " + RelayCluster.name(i), 30_000, () -> ok.get() > before + 5);
+            }
+            stop.set(true);
+            load.join(60_000);
+            assertEquals(List.of(), failures, c.outputs());
+            assertTrue(ok.get() > 20, ok.get() + " requests");
+            assertEquals(0, c.agent.count("rejected"), "the session survived throughout\n" + c.outputs());
+            assertEquals(1, c.agent.count("connected: new session"));
+        } finally {
+            http.stop(0);
+        }
+    }
+}
