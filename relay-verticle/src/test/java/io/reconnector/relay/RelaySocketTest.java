@@ -126,8 +126,9 @@ class RelaySocketTest {
     @Test
     void startSessionKillsTheExistingSessionAndItsConnections() throws Exception {
         long id = CLIENT_IDS.incrementAndGet();
+        int index = upstream.accepted.get();
         try (RawClient first = startWithEcho(id); RawClient second = new RawClient(relay.port())) {
-            java.util.concurrent.atomic.AtomicBoolean ours = upstream.connectionEnded.get(upstream.accepted.get() - 1);
+            java.util.concurrent.atomic.AtomicBoolean ours = upstream.connection(index);
             second.send(new StartSession(id));
             assertEquals(new SessionStarted(id, 0xFFFF), second.next(SessionStarted.class));
             assertTrue(first.closedByRelay(3000), "the old session's transport is closed");
@@ -154,8 +155,9 @@ class RelaySocketTest {
     @Test
     void aDetachedSessionExpiresAndItsUpstreamConnectionsClose() throws Exception {
         long id = CLIENT_IDS.incrementAndGet();
+        int index = upstream.accepted.get();
         RawClient c = startWithEcho(id);
-        java.util.concurrent.atomic.AtomicBoolean ours = upstream.connectionEnded.get(upstream.accepted.get() - 1);
+        java.util.concurrent.atomic.AtomicBoolean ours = upstream.connection(index);
         c.socket.setSoLinger(true, 0);
         c.close();
         waitFor("the upstream connection is closed after the session TTL", 5000, ours::get);

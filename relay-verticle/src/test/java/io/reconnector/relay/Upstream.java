@@ -54,6 +54,18 @@ public final class Upstream implements AutoCloseable {
         }
     }
 
+    /** The end flag of the {@code index}-th connection accepted (0-based), once it has been accepted. */
+    public AtomicBoolean connection(int index) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (connectionEnded.size() <= index) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("connection " + index + " was never accepted");
+            }
+            Thread.sleep(2);
+        }
+        return connectionEnded.get(index);
+    }
+
     public int port() {
         return server.getLocalPort();
     }

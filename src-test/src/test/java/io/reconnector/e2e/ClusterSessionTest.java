@@ -32,7 +32,7 @@ class ClusterSessionTest {
             a.send(new NewConnection(0, 1, Ipv4Address.parse("127.0.0.1"), upstream.port()));
             Connected connected = a.next(Connected.class);
             a.send(new Ack(connected.messageId(), 64));
-            AtomicBoolean upstreamEnded = upstream.connectionEnded.get(0);
+            AtomicBoolean upstreamEnded = upstream.connection(0);
 
             try (RawClient b = new RawClient(c.clientPorts[1])) {
                 b.send(new StartSession(id));

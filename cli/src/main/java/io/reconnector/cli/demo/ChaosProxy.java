@@ -73,12 +73,18 @@ public final class ChaosProxy {
             p.back = back;
             pump(p, front, back);
             pump(p, back, front);
+            // A blackholed link tells neither end anything, not even that the other end closed:
+            // the far side stays half-open until its own dead-link timer gives up.
             front.closeHandler(v -> {
-                back.close();
+                if (!p.stalled) {
+                    back.close();
+                }
                 pairs.remove(p);
             });
             back.closeHandler(v -> {
-                front.close();
+                if (!p.stalled) {
+                    front.close();
+                }
                 pairs.remove(p);
             });
             front.resume();
@@ -96,7 +102,11 @@ public final class ChaosProxy {
                 to.drainHandler(v -> from.resume());
             }
         });
-        from.exceptionHandler(t -> p.reset());
+        from.exceptionHandler(t -> {
+            if (!p.stalled) {
+                p.reset();
+            }
+        });
     }
 
     /** Every connection through the proxy ends at once with a reset, both ways. */

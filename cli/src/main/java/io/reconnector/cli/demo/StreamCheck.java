@@ -45,17 +45,23 @@ public final class StreamCheck {
         public volatile String sha256;
     }
 
-    /** Reads to end of stream into {@code into}. */
+    /**
+     * Reads to end of stream into {@code into}. If the stream fails, {@code into.sha256} still
+     * names the bytes that did arrive, so a test can check they were a clean prefix.
+     */
     public static void read(InputStream in, Received into) throws IOException {
         MessageDigest sha = sha256();
         byte[] buf = new byte[64 * 1024];
         int n;
-        while ((n = in.read(buf)) >= 0) {
-            sha.update(buf, 0, n);
-            into.bytes += n;
-            into.lastByteNanos = System.nanoTime();
+        try {
+            while ((n = in.read(buf)) >= 0) {
+                sha.update(buf, 0, n);
+                into.bytes += n;
+                into.lastByteNanos = System.nanoTime();
+            }
+        } finally {
+            into.sha256 = HexFormat.of().formatHex(sha.digest());
         }
-        into.sha256 = HexFormat.of().formatHex(sha.digest());
     }
 
     public static MessageDigest sha256() {
