@@ -80,7 +80,12 @@ final class AgentCommand implements Callable<Integer> {
         }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            vertx.undeploy(deployment).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+            try {
+                vertx.undeploy(deployment).eventually(vertx::close).toCompletionStage().toCompletableFuture()
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("agent: did not stop cleanly within 5 s: " + rootMessage(e));
+            }
             done.countDown();
         }));
         done.await();

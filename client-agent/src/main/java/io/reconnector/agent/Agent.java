@@ -112,7 +112,10 @@ public final class Agent extends VerticleBase {
             }
             Promise<Void> closed = Promise.promise();
             transport.pipe.shutdownOutput();
-            vertx.setTimer(1000, id -> closed.tryComplete());
+            // Not a Vert.x timer: the verticle's timers stop with it. The relay closes its side
+            // at once on our FIN; if it does not, a second is long enough to wait.
+            java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
+                    .execute(closed::tryComplete);
             transport.closedPromise = closed;
             closing.add(closed.future());
         }

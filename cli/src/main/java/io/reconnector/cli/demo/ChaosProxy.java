@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChaosProxy {
     private final Vertx vertx;
-    private final String targetHost;
-    private final int targetPort;
+    private volatile String targetHost;
+    private volatile int targetPort;
     private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private NetServer server;
@@ -121,6 +121,12 @@ public final class ChaosProxy {
         for (Pair p : pairs.toArray(Pair[]::new)) {
             p.stalled = true;
         }
+    }
+
+    /** New connections go to {@code host:port} from now on (open ones stay where they are). */
+    public void retarget(String host, int port) {
+        this.targetHost = host;
+        this.targetPort = port;
     }
 
     public int connectionsAccepted() {
