@@ -363,32 +363,42 @@ final class RelaySession {
                 relay.options().nodeName(), ConnectionRecord.State.DIALLING);
         table.put(id, rec);
         // Recorded before dialling, so a node that takes this session over never dials it twice.
-        writeRecordNow().onComplete(stored -> relay.dialer().dial(o.address(), o.port()).onComplete(ar -> {
-            if (ar.failed()) {
-                table.remove(id);
-                int errno = Errnos.of(ar.cause());
-                Log.debug(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " failed: "
-                        + ar.cause().getMessage());
-                run(engine.upstreamFailed(id, o.token(), errno));
-                return;
-            }
-            NetSocket socket = ar.result();
-            if (ended) {
-                socket.close();
-                return;
-            }
-            List<Effect> effects = engine.upstreamConnected(id, o.token());
-            if (effects.stream().anyMatch(x -> x instanceof Effect.AbandonDial)) {
-                socket.close();
-                return;
-            }
-            relay.metrics().connectionsOpened.incrementAndGet();
-            table.put(id, rec.withState(ConnectionRecord.State.OPEN));
-            Upstream u = new Upstream(id, new SocketPipe(socket));
-            upstreams.put(id, u);
-            u.pipe.listen(u);
-            run(effects);
-        }));
+        long asked = System.nanoTime();
+        writeRecordNow().onComplete(stored -> {
+            long recorded = System.nanoTime();
+            relay.dialer().dial(o.address(), o.port()).onComplete(ar -> {
+                Log.debug(who(), String.format("connection %d: recorded in %.2f ms, dialled in %.2f ms", id,
+                        (recorded - asked) / 1e6, (System.nanoTime() - recorded) / 1e6));
+                dialled(o, rec, ar);
+            });
+        });
+    }
+
+    private void dialled(Effect.OpenUpstream o, ConnectionRecord rec, io.vertx.core.AsyncResult<NetSocket> ar) {
+        int id = o.connectionId();
+        if (ar.failed()) {
+            table.remove(id);
+            Log.debug(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " failed: "
+                    + ar.cause().getMessage());
+            run(engine.upstreamFailed(id, o.token(), Errnos.of(ar.cause())));
+            return;
+        }
+        NetSocket socket = ar.result();
+        if (ended) {
+            socket.close();
+            return;
+        }
+        List<Effect> effects = engine.upstreamConnected(id, o.token());
+        if (effects.stream().anyMatch(x -> x instanceof Effect.AbandonDial)) {
+            socket.close();
+            return;
+        }
+        relay.metrics().connectionsOpened.incrementAndGet();
+        table.put(id, rec.withState(ConnectionRecord.State.OPEN));
+        Upstream u = new Upstream(id, new SocketPipe(socket));
+        upstreams.put(id, u);
+        u.pipe.listen(u);
+        run(effects);
     }
 
     /** One upstream socket, reporting to the engine while it still belongs to the session. */
