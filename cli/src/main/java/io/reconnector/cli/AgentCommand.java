@@ -69,7 +69,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
                 backoffMax, Duration.ofSeconds(5));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
         String deployment;
         try {
             deployment = vertx.deployVerticle(new Agent(options)).toCompletionStage().toCompletableFuture().join();

@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5),
                     Duration.ofMillis(250), Duration.ofSeconds(2), 1 << 20, "demo");
             RelayNode relay = RelayNode.start(relayOptions).toCompletionStage().toCompletableFuture().join();
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
             ChaosProxy proxy = new ChaosProxy(vertx, "127.0.0.1", relay.relay().port());
             int proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null,

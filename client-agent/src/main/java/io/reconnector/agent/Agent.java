@@ -1,5 +1,6 @@
 package io.reconnector.agent;
 
+import io.reconnector.edge.EffectRunner;
 import io.reconnector.edge.Log;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.ProtocolException;
@@ -18,7 +19,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,9 +39,7 @@ public final class Agent extends VerticleBase {
     private NetClient client;
     private final List<NetServer> listeners = new ArrayList<>();
     private final Map<Integer, LocalConnection> locals = new HashMap<>();
-    private final ArrayDeque<Effect> queue = new ArrayDeque<>();
-    private boolean draining;
-    private Buffer outgoing;
+    private EffectRunner runner;
 
     private Transport transport;
     private int attempt;
@@ -274,35 +272,22 @@ public final class Agent extends VerticleBase {
     // ------------------------------------------------------------------ effects
 
     private void run(List<Effect> effects) {
-        queue.addAll(effects);
-        if (draining) {
-            return; // carried out after the effects the engine produced before them
+        effects().run(effects);
+    }
+
+    private EffectRunner effects() {
+        if (runner == null) {
+            runner = new EffectRunner(this::apply, frames -> {
+                if (transport != null) {
+                    transport.pipe.write(frames);
+                }
+            });
         }
-        draining = true;
-        try {
-            Effect e;
-            while ((e = queue.poll()) != null) {
-                apply(e);
-            }
-        } finally {
-            draining = false;
-        }
-        if (outgoing != null) {
-            Buffer out = outgoing;
-            outgoing = null;
-            if (transport != null) {
-                transport.pipe.write(out);
-            }
-        }
+        return runner;
     }
 
     private void apply(Effect e) {
-        if (e instanceof Effect.Send s) {
-            if (outgoing == null) {
-                outgoing = Buffer.buffer(256);
-            }
-            s.frame().writeTo(outgoing);
-        } else if (e instanceof Effect.Deliver d) {
+        if (e instanceof Effect.Deliver d) {
             LocalConnection l = locals.get(d.connectionId());
             if (l != null) {
                 int n = d.data().length();

@@ -95,7 +95,8 @@ public final class Relay extends VerticleBase {
                 .onSuccess(s -> {
                     actualPort = s.actualPort();
                     Log.info(who(), "relay listening on " + options.listen().host() + ":" + actualPort
-                            + " (peer port " + actualPeerPort + ")");
+                            + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
+                            + ")");
                 });
     }
 
@@ -360,11 +361,7 @@ public final class Relay extends VerticleBase {
         return options;
     }
 
-    RelayMetrics metrics() {
-        return metrics;
-    }
-
-    public RelayMetrics publicMetrics() {
+    public RelayMetrics metrics() {
         return metrics;
     }
 

@@ -36,7 +36,7 @@ public final class RelayNode {
         // The cluster manager starts the member itself, so it can tag it with Vert.x's node id.
         HazelcastClusterManager manager = new HazelcastClusterManager(config);
         return Vertx.builder()
-                .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(options.clusterHost()).setPort(0)))
+                .with(io.reconnector.edge.VertxSetup.options().setEventBusOptions(new EventBusOptions().setHost(options.clusterHost()).setPort(0)))
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {

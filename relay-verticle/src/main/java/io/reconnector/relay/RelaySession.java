@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.edge.EffectRunner;
 import io.reconnector.edge.Errnos;
 import io.reconnector.edge.Log;
 import io.reconnector.edge.SocketPipe;
@@ -15,7 +16,6 @@ import io.reconnector.store.SessionRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,9 +35,11 @@ final class RelaySession {
     private ClientTransport transport;
     private final Map<Integer, Upstream> upstreams = new HashMap<>();
     private final Map<Integer, ConnectionRecord> table = new LinkedHashMap<>();
-    private final ArrayDeque<Effect> queue = new ArrayDeque<>();
-    private boolean runningEffects;
-    private Buffer outgoing;
+    private final EffectRunner effects = new EffectRunner(this::apply, frames -> {
+        if (transport != null) {
+            transport.write(frames);
+        }
+    });
     private long expiryTimer = -1;
     private long detachedAt;
     private boolean ended;
@@ -253,27 +255,8 @@ final class RelaySession {
 
     // ------------------------------------------------------------------ effects
 
-    private void run(List<Effect> effects) {
-        queue.addAll(effects);
-        if (runningEffects) {
-            return; // the outer loop carries them out after what the engine produced before them
-        }
-        runningEffects = true;
-        try {
-            Effect e;
-            while ((e = queue.poll()) != null) {
-                apply(e);
-            }
-        } finally {
-            runningEffects = false;
-        }
-        if (outgoing != null) {
-            Buffer out = outgoing;
-            outgoing = null;
-            if (transport != null) {
-                transport.write(out);
-            }
-        }
+    private void run(List<Effect> produced) {
+        effects.run(produced);
         if (draining) {
             closeIfIdleWhileDraining();
         }
@@ -281,12 +264,8 @@ final class RelaySession {
 
     private void apply(Effect e) {
         if (e instanceof Effect.Send s) {
-            if (outgoing == null) {
-                outgoing = Buffer.buffer(256);
-            }
-            s.frame().writeTo(outgoing);
             if (s.frame() instanceof SequencedFrame) {
-                recordDirty = true;
+                recordDirty = true; // the runner writes it; the record must learn of it
             }
         } else if (e instanceof Effect.Deliver d) {
             Upstream u = upstreams.get(d.connectionId());

@@ -84,11 +84,11 @@ class RelaySocketTest {
 
     @Test
     void garbageClosesThatTransportOnlyAndTheRelayServesOthers() throws Exception {
-        long before = relay.publicMetrics().protocolErrors.get();
+        long before = relay.metrics().protocolErrors.get();
         try (RawClient bad = new RawClient(relay.port()); RawClient good = startWithEcho(CLIENT_IDS.incrementAndGet())) {
             bad.sendBytes(new byte[] {0x01, 0, 0, 0, 9, 0x7e, 0x7e, 0x7e});
             assertTrue(bad.closedByRelay(3000), "the relay closes a transport that sends an unknown code");
-            assertTrue(relay.publicMetrics().protocolErrors.get() > before, "and counts it");
+            assertTrue(relay.metrics().protocolErrors.get() > before, "and counts it");
             good.send(new Data(1, 1, 256, Buffer.buffer("still here")));
             assertEquals(Buffer.buffer("still here"), good.next(Data.class).payload());
         }
