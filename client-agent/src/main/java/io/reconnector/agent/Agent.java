@@ -60,7 +60,8 @@ public final class Agent extends VerticleBase {
         engine = new ClientSessionEngine(clientId, options.engineConfig());
         client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
                 .setConnectTimeout((int) options.connectTimeout().toMillis()));
-        long tickEvery = Math.max(20, Math.min(1000, options.keepalive().toMillis() / 4));
+        // Dead-link detection is only as prompt as the tick: keep it a small part of the dead interval.
+        long tickEvery = Math.max(10, Math.min(options.keepalive().toMillis() / 4, options.deadAfter().toMillis() / 40));
         vertx.setPeriodic(tickEvery, id -> run(engine.tick(System.currentTimeMillis())));
 
         List<Future<?>> bound = new ArrayList<>();

@@ -19,22 +19,7 @@ class ClusterSurviveCutsTest {
         try (BulkServer server = new BulkServer(31, SIZE); RelayCluster c = new RelayCluster(List.of())) {
             c.startAgent(List.of("--forward", "0:127.0.0.1:" + server.port()));
             BulkClient app = new BulkClient(c.forwardPorts.get(0), 32, SIZE);
-            int cuts = 0;
-            while (cuts < 12 && !app.done()) {
-                int transports = c.proxy.connectionsAccepted();
-                long seen = app.received.bytes;
-                Wait.until("bytes flow after cut " + cuts, 30_000, () -> app.received.bytes > seen + (1 << 20) || app.done());
-                if (app.done()) {
-                    break;
-                }
-                if (cuts % 2 == 0) {
-                    c.proxy.resetAll();
-                } else {
-                    c.proxy.blackholeAll();
-                }
-                cuts++;
-                Wait.until("the agent reconnects after cut " + cuts, 30_000, () -> c.proxy.connectionsAccepted() > transports);
-            }
+            int cuts = Cuts.alternate(c.proxy, app, 12);
             app.join(300_000);
             Wait.until("the server has finished its side", 60_000, () -> server.results().size() == 1);
             BulkServer.Result up = server.results().get(0);

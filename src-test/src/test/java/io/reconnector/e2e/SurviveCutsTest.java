@@ -19,25 +19,7 @@ class SurviveCutsTest {
         try (BulkServer server = new BulkServer(11, SIZE);
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
             BulkClient app = new BulkClient(t.forwardPorts.get(0), 22, SIZE);
-            int cuts = 0;
-            while (cuts < 10) {
-                // Cut only while data is moving: wait for fresh bytes through a transport made after the last cut.
-                int transports = t.proxy.connectionsAccepted();
-                long seen = app.received.bytes;
-                Wait.until("bytes flow again after cut " + cuts, 30_000,
-                        () -> app.received.bytes > seen + (1 << 20) || app.done());
-                if (app.done()) {
-                    break;
-                }
-                if (cuts % 2 == 0) {
-                    t.proxy.resetAll();
-                } else {
-                    t.proxy.blackholeAll();
-                }
-                cuts++;
-                Wait.until("the agent reconnects after cut " + cuts, 30_000,
-                        () -> t.proxy.connectionsAccepted() > transports);
-            }
+            int cuts = Cuts.alternate(t.proxy, app, 10);
             app.join(300_000);
             Wait.until("the server has finished its side", 60_000, () -> server.results().size() == 1);
             BulkServer.Result up = server.results().get(0);
