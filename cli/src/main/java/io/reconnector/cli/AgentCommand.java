@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run the laptop agent: SOCKS5 and forwards whose connections survive a broken link.")
@@ -82,7 +83,7 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 vertx.undeploy(deployment).eventually(vertx::close).toCompletionStage().toCompletableFuture()
-                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        .get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("agent: did not stop cleanly within 5 s: " + rootMessage(e));
             }

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -113,7 +115,7 @@ public final class Agent extends VerticleBase {
             transport.pipe.shutdownOutput();
             // Not a Vert.x timer: the verticle's timers stop with it. The relay closes its side
             // at once on our FIN; if it does not, a second is long enough to wait.
-            java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
                     .execute(closed::tryComplete);
             transport.closedPromise = closed;
             closing.add(closed.future());

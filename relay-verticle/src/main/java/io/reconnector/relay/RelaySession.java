@@ -13,6 +13,8 @@ import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.SequencedFrame;
 import io.reconnector.store.ConnectionRecord;
 import io.reconnector.store.SessionRecord;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -166,12 +168,12 @@ final class RelaySession {
      * Hands this session to {@code node} if it is idle: the exact record goes to the store with
      * a new epoch and the new home, and this node lets go without closing anything.
      */
-    io.vertx.core.Future<String> handOver(String node) {
+    Future<String> handOver(String node) {
         if (ended || released) {
-            return io.vertx.core.Future.succeededFuture("unknown");
+            return Future.succeededFuture("unknown");
         }
         if (!engine.idle()) {
-            return io.vertx.core.Future.succeededFuture("busy");
+            return Future.succeededFuture("busy");
         }
         released = true;
         if (transport != null) {
@@ -236,8 +238,8 @@ final class RelaySession {
     }
 
     /** Writes the record now (for a drain's last word). */
-    io.vertx.core.Future<Boolean> flushRecord() {
-        return ended || released ? io.vertx.core.Future.succeededFuture(true) : writeRecordNow();
+    Future<Boolean> flushRecord() {
+        return ended || released ? Future.succeededFuture(true) : writeRecordNow();
     }
 
     void tick(long now) {
@@ -353,7 +355,7 @@ final class RelaySession {
         });
     }
 
-    private void dialled(Effect.OpenUpstream o, ConnectionRecord rec, io.vertx.core.AsyncResult<NetSocket> ar) {
+    private void dialled(Effect.OpenUpstream o, ConnectionRecord rec, AsyncResult<NetSocket> ar) {
         int id = o.connectionId();
         if (ar.failed()) {
             table.remove(id);
@@ -438,9 +440,9 @@ final class RelaySession {
         }
     }
 
-    private io.vertx.core.Future<Boolean> writeRecordNow() {
+    private Future<Boolean> writeRecordNow() {
         if (ended || released) {
-            return io.vertx.core.Future.succeededFuture(false);
+            return Future.succeededFuture(false);
         }
         record = snapshot();
         recordDirty = false;

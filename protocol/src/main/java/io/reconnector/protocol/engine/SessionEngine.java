@@ -4,6 +4,7 @@ import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
 import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
+import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.ConnectionClosed;
 import io.reconnector.protocol.frame.ConnectionEof;
 import io.reconnector.protocol.frame.Connected;
@@ -354,7 +355,7 @@ public abstract class SessionEngine {
         if (!c.localGone) {
             c.localGone = true;
             effects.add(c.phase == Connection.Phase.OPENING
-                    ? new Effect.ConnectResult(c.id, io.reconnector.protocol.frame.ConnectFailed.EHOSTUNREACH)
+                    ? new Effect.ConnectResult(c.id, ConnectFailed.EHOSTUNREACH)
                     // Closed after the peer's EOF ends a finished stream; before it, the far end failed.
                     : new Effect.CloseConnection(c.id, c.eofReceived ? "closed by peer" : "aborted by peer",
                             c.eofReceived));
