@@ -307,6 +307,9 @@ public final class Agent extends VerticleBase {
             }
         } else if (e instanceof Effect.CloseConnection c) {
             LocalConnection l = locals.remove(c.connectionId());
+            if (!c.graceful()) {
+                Log.info(WHO, "connection " + c.connectionId() + " aborted: " + c.reason());
+            }
             if (l != null) {
                 l.closedByRelay(c.graceful());
             }

@@ -44,6 +44,7 @@ public final class SocketPipe {
     private boolean paused;
     private boolean eofSeen;
     private boolean eofDeferred;
+    private boolean closeDeferred;
     private boolean outputShut;
     private boolean closed;
     private Throwable failure;
@@ -82,14 +83,27 @@ public final class SocketPipe {
         });
         socket.exceptionHandler(t -> failure = t);
         socket.closeHandler(v -> {
-            closed = true;
-            listener.onClosed(failure);
+            if (paused && !closed) {
+                // Bytes (and a FIN) may still be queued behind the pause: hand them over on
+                // resume, before reporting the close, or a peer that sent everything and hung
+                // up would look like one that aborted.
+                closeDeferred = true;
+                return;
+            }
+            finishClose();
         });
         // Paused only now: a pause before the message handler is replaced goes to Vert.x's own
         // handler and is lost, and the socket would read without limit.
         paused = true;
         socket.pause();
         return this;
+    }
+
+    private void finishClose() {
+        if (!closed) {
+            closed = true;
+            listener.onClosed(failure);
+        }
     }
 
     private void fireEof() {
@@ -113,6 +127,10 @@ public final class SocketPipe {
             if (eofDeferred && !paused) {
                 eofDeferred = false;
                 fireEof();
+            }
+            if (closeDeferred && !paused) {
+                closeDeferred = false;
+                finishClose();
             }
         }
     }

@@ -288,6 +288,9 @@ final class RelaySession {
             Upstream u = upstreams.remove(c.connectionId());
             table.remove(c.connectionId());
             recordDirty = true;
+            if (!c.graceful()) {
+                Log.info(who(), "connection " + c.connectionId() + " aborted: " + c.reason());
+            }
             if (u != null) {
                 u.detach();
                 if (c.graceful()) {

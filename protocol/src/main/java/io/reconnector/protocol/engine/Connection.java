@@ -52,6 +52,8 @@ final class Connection {
     // --- closing ---
     /** Id of our Connection Closed or Connect Failed, once sent; the id is free when it is acked. */
     int closeMessageId = -1;
+    /** The local socket closed after its EOF: Closed follows the EOF once pending data is out. */
+    boolean closeAfterEof;
     /** The local socket is gone (or was told to close): emit no more effects for it. */
     boolean localGone;
 

@@ -127,12 +127,21 @@ public abstract class SessionEngine {
         return drain();
     }
 
-    /** Connection {@code id}'s local socket is gone (closed or failed). */
+    /**
+     * Connection {@code id}'s local socket is gone (closed or failed). After its EOF that is the
+     * end of a complete stream: what it sent still goes out, then EOF, then Connection Closed.
+     * Before its EOF it is an abort: pending bytes are dropped and Closed goes at once.
+     */
     public final List<Effect> localClosed(int id) {
         Connection c = connections.get(id);
         if (c != null && !c.localGone) {
             c.localGone = true;
-            sendClosed(c);
+            if (c.eofPending) {
+                c.closeAfterEof = true;
+                trySend(c);
+            } else {
+                sendClosed(c);
+            }
         }
         return drain();
     }
@@ -423,6 +432,9 @@ public abstract class SessionEngine {
                 c.eofPending = false;
                 c.eofSent = true;
                 appendSequenced(id -> new ConnectionEof(id, c.id), c);
+                if (c.closeAfterEof) {
+                    sendClosed(c);
+                }
             }
         }
         updateReading(c);
