@@ -72,10 +72,12 @@ final class RelaySession {
 
     /** A transport's handshake chose this session: it becomes the attached transport. */
     void attach(ClientTransport t, ResumeHandshake h) {
-        if (released || draining) {
-            t.close(released ? "session moved to another node; reconnect" : "node draining; reconnect elsewhere");
+        if (released) {
+            t.close("session moved to another node; reconnect");
             return;
         }
+        // A draining node still takes its sessions' clients back while they have open
+        // connections (those can live nowhere else); once idle, the drain lets them go.
         if (ended) {
             t.reject(clientId);
             return;
