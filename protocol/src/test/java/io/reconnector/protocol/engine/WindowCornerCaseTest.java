@@ -39,6 +39,16 @@ class WindowCornerCaseTest {
         return pos;
     }
 
+    /** The reader's application reads nothing while the writer writes all it may: the window closes. */
+    private static int fillTheWindow(Wire w, boolean writer, int id, Buffer all) {
+        int pos = writeWhileAllowed(w, writer, id, all, 0);
+        w.settle();
+        pos = writeWhileAllowed(w, writer, id, all, pos);
+        w.settle();
+        assertEquals(0, w.engine(writer).sendRoom(id), "window closed to 0");
+        return pos;
+    }
+
     @ParameterizedTest(name = "writer is the client: {0}")
     @ValueSource(booleans = {true, false})
     void updateLostInTheCutIsReAdvertisedAfterResume(boolean clientWrites) {
@@ -48,12 +58,8 @@ class WindowCornerCaseTest {
         Buffer all = pattern(TOTAL);
 
         // The reader's application stops reading: the writer fills the window and must stop.
-        int pos = writeWhileAllowed(w, clientWrites, id, all, 0);
-        w.settle();
-        pos = writeWhileAllowed(w, clientWrites, id, all, pos);
-        w.settle();
+        int pos = fillTheWindow(w, clientWrites, id, all);
         assertFalse(w.reading(clientWrites, id), "the writer is paused at its limit");
-        assertEquals(0, w.engine(clientWrites).sendRoom(id));
         assertTrue(w.received(reader, id).length() <= WINDOW, "the reader holds no more than its window");
 
         // The reader's application takes everything; the window update is in flight when the link breaks.
@@ -81,11 +87,7 @@ class WindowCornerCaseTest {
         int id = w.establishWithConnection();
         boolean reader = !clientWrites;
         Buffer all = pattern(TOTAL);
-        int pos = writeWhileAllowed(w, clientWrites, id, all, 0);
-        w.settle();
-        pos = writeWhileAllowed(w, clientWrites, id, all, pos);
-        w.settle();
-        assertEquals(0, w.engine(clientWrites).sendRoom(id), "window closed to 0");
+        int pos = fillTheWindow(w, clientWrites, id, all);
 
         w.link.cut();
         int held = w.received(reader, id).length();
