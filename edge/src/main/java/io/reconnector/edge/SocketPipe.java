@@ -135,10 +135,6 @@ public final class SocketPipe {
         }
     }
 
-    public boolean paused() {
-        return paused;
-    }
-
     /** Writes bytes; the future completes once they are handed to the kernel. */
     public Future<Void> write(Buffer data) {
         if (closed || outputShut) {

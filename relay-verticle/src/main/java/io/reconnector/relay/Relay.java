@@ -381,8 +381,4 @@ public final class Relay extends VerticleBase {
     public int peerPort() {
         return actualPeerPort;
     }
-
-    public int sessionCount() {
-        return sessions.size();
-    }
 }

@@ -4,7 +4,6 @@ import io.reconnector.edge.EffectRunner;
 import io.reconnector.edge.Errnos;
 import io.reconnector.edge.Log;
 import io.reconnector.edge.SocketPipe;
-import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.engine.ServerSessionEngine;
@@ -149,17 +148,27 @@ final class RelaySession {
             return;
         }
         ended = true;
+        closeLocal(false, "session " + why);
+        relay.sessionEnded(this, record.epoch());
+    }
+
+    /** Closes what lives on this node (upstream sockets, the attached transport); the record is untouched. */
+    private void closeLocal(boolean reset, String why) {
         cancelExpiry();
         for (Upstream u : new ArrayList<>(upstreams.values())) {
             u.detach();
-            u.pipe.close();
+            if (reset) {
+                u.pipe.reset();
+            } else {
+                u.pipe.close();
+            }
         }
         upstreams.clear();
         if (transport != null) {
-            transport.close("session " + why);
+            ClientTransport t = transport; // cleared first, so its close is not taken for a detach
             transport = null;
+            t.close(why);
         }
-        relay.sessionEnded(this, record.epoch());
     }
 
     boolean ended() {
@@ -226,17 +235,7 @@ final class RelaySession {
             return;
         }
         released = true;
-        cancelExpiry();
-        for (Upstream u : new ArrayList<>(upstreams.values())) {
-            u.detach();
-            u.pipe.reset();
-        }
-        upstreams.clear();
-        if (transport != null) {
-            ClientTransport t = transport;
-            transport = null;
-            t.close("relay stopping");
-        }
+        closeLocal(true, "relay stopping");
     }
 
     /** Writes the record now (for a drain's last word). */
@@ -460,10 +459,5 @@ final class RelaySession {
                 end("fenced off");
             }
         });
-    }
-
-    String describe() {
-        return "session " + clientId + (transport != null ? " attached" : " detached") + ", " + upstreams.size()
-                + " upstream, last handled " + Serial16.hex(engine.lastHandled());
     }
 }

@@ -44,13 +44,4 @@ public record SessionRecord(long clientId, long epoch, String homeNode, boolean 
         return new SessionRecord(clientId, newEpoch, newHome, attached, changedAt, lastClientHandled, nextServerId,
                 connections, unackedServerFrames);
     }
-
-    /** Bytes the record holds in unacked frames (for the replication bound). */
-    public long unackedBytes() {
-        long n = 0;
-        for (byte[] f : unackedServerFrames) {
-            n += f.length;
-        }
-        return n;
-    }
 }
