@@ -4,6 +4,7 @@ import io.reconnector.agent.Agent;
 import io.reconnector.agent.AgentOptions;
 import io.reconnector.agent.ForwardSpec;
 import io.reconnector.edge.HostPort;
+import io.reconnector.protocol.engine.EngineConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +35,13 @@ final class AgentCommand implements Callable<Integer> {
             description = "[BIND:]LPORT:IP:RPORT, like ssh -L (repeatable)")
     List<ForwardSpec> forwards = new ArrayList<>();
 
-    @Option(names = "--keepalive", converter = Converters.DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--keepalive", converter = Converters.DurationConverter.class,
+            defaultValue = EngineConfig.DEFAULT_KEEPALIVE_SECONDS + "s",
             description = "send a keepalive after this long idle (default ${DEFAULT-VALUE})")
     Duration keepalive;
 
-    @Option(names = "--dead-after", converter = Converters.DurationConverter.class, defaultValue = "7s",
+    @Option(names = "--dead-after", converter = Converters.DurationConverter.class,
+            defaultValue = EngineConfig.CLIENT_DEFAULT_DEAD_SECONDS + "s",
             description = "reconnect when the relay is silent this long (default ${DEFAULT-VALUE}); "
                     + "must exceed the relay's --keepalive")
     Duration deadAfter;
@@ -51,11 +54,19 @@ final class AgentCommand implements Callable<Integer> {
             description = "longest wait between reconnect attempts (default ${DEFAULT-VALUE})")
     Duration backoffMax;
 
+    @Option(names = "--log-format", defaultValue = "text",
+            description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
+    LogFormat logFormat;
+
+    /** How long Ctrl-C waits for the agent to end its session, then for Vert.x to close. */
+    private static final long STOP_STEP_MILLIS = 1500;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        Logging.configure(logFormat);
         if (socks == null && forwards.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "nothing to serve: give --socks HOST:PORT and/or --forward [BIND:]LPORT:IP:RPORT");
@@ -81,14 +92,24 @@ final class AgentCommand implements Callable<Integer> {
         }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Stopping the agent ends its session on the relay (it prints one line); then Vert.x
+            // closes. Each step is bounded, so Ctrl-C never hangs on an unreachable relay.
             try {
-                vertx.undeploy(deployment).eventually(vertx::close).toCompletionStage().toCompletableFuture()
-                        .get(5, TimeUnit.SECONDS);
+                vertx.undeploy(deployment).toCompletionStage().toCompletableFuture()
+                        .get(STOP_STEP_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.err.println("agent: the relay did not confirm the end of the session in time; it will expire there");
             } catch (Exception e) {
-                System.err.println("agent: did not stop cleanly within 5 s: " + rootMessage(e));
+                System.err.println("agent: stopping failed: " + rootMessage(e));
+            }
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(STOP_STEP_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // The process is exiting anyway; threads that did not stop in time end with it.
+                System.err.println("agent: Vert.x did not close cleanly: " + rootMessage(e));
             }
             done.countDown();
-        }));
+        }, "agent-stop"));
         done.await();
         return 0;
     }

@@ -34,6 +34,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Logging.configure(LogFormat.text);
         long size = (long) megabytes << 20;
         try (BulkServer server = new BulkServer(2, size)) {
             RelayOptions relayOptions = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
@@ -46,11 +47,14 @@ final class DemoCommand implements Callable<Integer> {
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null,
                     List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), server.port())),
                     Duration.ofMillis(250), DEAD, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(2)));
-            vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().join();
+            String deployment = vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().join();
             int forwardPort = agent.forwardPorts().get(0);
             say("relay on 127.0.0.1:" + relay.relay().port() + "; agent -> chaos proxy :" + proxyPort
                     + " -> relay; forward 127.0.0.1:" + forwardPort + " -> test server :" + server.port());
             int failures = run(server, proxy, forwardPort, size);
+            // Undeployed before Vert.x closes: closing Vert.x shuts its sockets before it stops
+            // verticles, and the agent must still have its transport to end the session.
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().join();
             vertx.close().toCompletionStage().toCompletableFuture().join();
             relay.close().toCompletionStage().toCompletableFuture().join();
             return failures == 0 ? 0 : 1;

@@ -1,7 +1,9 @@
 package io.reconnector.cli;
 
+import io.reconnector.edge.Event;
+import io.reconnector.edge.EventLog;
 import io.reconnector.edge.HostPort;
-import io.reconnector.edge.Log;
+import io.reconnector.protocol.engine.EngineConfig;
 import io.reconnector.relay.AddressRule;
 import io.reconnector.relay.RelayNode;
 import io.reconnector.relay.RelayOptions;
@@ -34,11 +36,13 @@ final class RelayCommand implements Callable<Integer> {
             description = "how long a detached session is kept (default ${DEFAULT-VALUE})")
     Duration sessionTtl;
 
-    @Option(names = "--keepalive", converter = Converters.DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--keepalive", converter = Converters.DurationConverter.class,
+            defaultValue = EngineConfig.DEFAULT_KEEPALIVE_SECONDS + "s",
             description = "send a keepalive after this long idle (default ${DEFAULT-VALUE})")
     Duration keepalive;
 
-    @Option(names = "--dead-after", converter = Converters.DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--dead-after", converter = Converters.DurationConverter.class,
+            defaultValue = EngineConfig.SERVER_DEFAULT_DEAD_SECONDS + "s",
             description = "drop a transport silent this long (default ${DEFAULT-VALUE})")
     Duration deadAfter;
 
@@ -84,8 +88,13 @@ final class RelayCommand implements Callable<Integer> {
             description = "upstream dial timeout (default ${DEFAULT-VALUE})")
     Duration connectTimeout;
 
+    @Option(names = "--log-format", defaultValue = "text",
+            description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        Logging.configure(logFormat);
         if (deadAfter.compareTo(keepalive) <= 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--dead-after (" + deadAfter.toMillis() + " ms) must be longer than --keepalive ("
@@ -122,12 +131,17 @@ final class RelayCommand implements Callable<Integer> {
             System.err.println("relay: cannot start: " + AgentCommand.rootMessage(e));
             return 1;
         }
+        EventLog log = new EventLog("relay", "relay " + name, "node", name);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Log.info("relay " + name, "SIGTERM: draining (grace " + drainGrace.toSeconds() + " s)");
-            node.drain().toCompletionStage().toCompletableFuture().join();
+            log.info(Event.RELAY_DRAINING, "SIGTERM: draining (grace " + drainGrace.toSeconds() + " s)");
+            try {
+                node.drain().toCompletionStage().toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                log.warn(Event.RELAY_DRAINED, "the drain did not finish cleanly: " + AgentCommand.rootMessage(e));
+            }
             node.close().toCompletionStage().toCompletableFuture().join();
-            Log.info("relay " + name, "stopped");
+            log.info(Event.RELAY_STOPPED, "stopped");
             done.countDown();
         }));
         done.await();

@@ -1,20 +1,17 @@
 package io.reconnector.agent;
 
-import io.reconnector.edge.EffectRunner;
-import io.reconnector.edge.Log;
+import io.reconnector.edge.EffectApplier;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
-import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.ClientSessionEngine;
 import io.reconnector.protocol.engine.Effect;
-import io.reconnector.protocol.frame.Frame;
-import io.reconnector.protocol.frame.FrameDecoder;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
@@ -23,34 +20,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The laptop agent: local listeners (SOCKS5 and fixed forwards) whose connections ride one
- * resumable transport to the relay. When the transport breaks it reconnects on its own
- * (first retry at once, then exponential backoff with jitter) and resumes the session; the
- * local connections never notice. All on one event loop.
+ * The laptop agent: local listeners (SOCKS and fixed forwards) whose connections ride one
+ * resumable transport to the relay ({@link RelayLink}), which reconnects on its own and
+ * resumes the session; the local connections never notice. All on one event loop.
  */
 public final class Agent extends VerticleBase {
-    private static final String WHO = "agent";
+    /** How long stopping waits for the relay to acknowledge the end of the session. */
+    static final long STOP_WAIT_MILLIS = 400;
 
     private final AgentOptions options;
-    private ClientSessionEngine engine;
-    private NetClient client;
+    private final EventLog log = new EventLog("agent", "agent");
     private final List<NetServer> listeners = new ArrayList<>();
     private final Map<Integer, LocalConnection> locals = new HashMap<>();
-    private EffectRunner runner;
-
-    private Transport transport;
-    private int attempt;
-    private long lostAt = -1;
-    private String lostWhy;
-    private boolean stopping;
-    private long reconnectTimer = -1;
+    private ClientSessionEngine engine;
+    private EffectApplier effects;
+    private RelayLink link;
     private int boundSocksPort = -1;
     private final List<Integer> boundForwardPorts = new ArrayList<>();
+    /** While stopping: completed once no connection is left in the session. */
+    private Promise<Void> allClosed;
 
     public Agent(AgentOptions options) {
         this.options = options;
@@ -60,71 +50,98 @@ public final class Agent extends VerticleBase {
     public Future<?> start() {
         long clientId = options.clientId() >= 0 ? options.clientId() : new SecureRandom().nextInt() & 0xFFFF_FFFFL;
         engine = new ClientSessionEngine(clientId, options.engineConfig());
-        client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setConnectTimeout((int) options.connectTimeout().toMillis()));
-        // Dead-link detection is only as prompt as the tick: keep it a small part of the dead interval.
-        long tickEvery = Math.max(10, Math.min(options.keepalive().toMillis() / 4, options.deadAfter().toMillis() / 40));
-        vertx.setPeriodic(tickEvery, id -> run(engine.tick(System.currentTimeMillis())));
+        effects = new EffectApplier(engine, new AgentEffects(this));
+        link = new RelayLink(this);
+        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> run(engine.tick(System.currentTimeMillis())));
 
         List<Future<?>> bound = new ArrayList<>();
         if (options.socks() != null) {
-            NetServer socks = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
-            socks.connectHandler(s -> new LocalConnection(this, new SocketPipe(s), null));
-            bound.add(socks.listen(options.socks().port(), options.socks().host()).onSuccess(srv -> {
-                boundSocksPort = srv.actualPort();
-                Log.info(WHO, "SOCKS5 on " + options.socks().host() + ":" + srv.actualPort());
+            bound.add(listen(options.socks().host(), options.socks().port(), null).onSuccess(port -> {
+                boundSocksPort = port;
+                log.info(Event.LISTENER_BOUND, "SOCKS5 on " + options.socks().host() + ":" + port, "kind", "socks", "port", port);
             }));
-            listeners.add(socks);
         }
         for (ForwardSpec f : options.forwards()) {
-            NetServer fwd = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
-            fwd.connectHandler(s -> new LocalConnection(this, new SocketPipe(s), f));
             int index = boundForwardPorts.size();
             boundForwardPorts.add(-1);
-            bound.add(fwd.listen(f.localPort(), f.bind()).onSuccess(srv -> {
-                boundForwardPorts.set(index, srv.actualPort());
-                Log.info(WHO, "forward " + f.bind() + ":" + srv.actualPort() + " -> " + f.target() + ":" + f.targetPort());
+            bound.add(listen(f.bind(), f.localPort(), f).onSuccess(port -> {
+                boundForwardPorts.set(index, port);
+                log.info(Event.LISTENER_BOUND, "forward " + f.bind() + ":" + port + " -> " + f.target() + ":"
+                        + f.targetPort(), "kind", "forward", "port", port);
             }));
-            listeners.add(fwd);
         }
-        connect();
-        return Future.all(bound).onSuccess(v -> Log.info(WHO, "agent ready (client id " + clientId + ", relay "
-                + options.relay() + ")"));
+        link.connect();
+        return Future.all(bound).onSuccess(v -> log.info(Event.AGENT_READY, "agent ready (client id " + clientId
+                + ", relay " + options.relay() + ")", "client_id", clientId));
+    }
+
+    private Future<Integer> listen(String host, int port, ForwardSpec forward) {
+        NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+        server.connectHandler(s -> new LocalConnection(this, new SocketPipe(s), forward));
+        listeners.add(server);
+        return server.listen(port, host).map(NetServer::actualPort);
     }
 
     /**
-     * Closing cleanly with no connection open ends the session on the relay (End Session);
-     * with connections open, the transport just goes and the relay keeps the session until
-     * it expires.
+     * Stopping (Ctrl-C): stop listening, end every local connection, and, when the relay is
+     * attached, end the session there too — the connections' Closed messages, then a clean close
+     * of the transport with none open, which is End Session — so the relay frees it at once.
+     * Bounded by {@link #STOP_WAIT_MILLIS} for the relay's acks and as long again for its close.
      */
     @Override
     public Future<?> stop() {
-        stopping = true;
-        if (reconnectTimer >= 0) {
-            vertx.cancelTimer(reconnectTimer);
-        }
         List<Future<?>> closing = new ArrayList<>();
         for (NetServer l : listeners) {
             closing.add(l.close());
         }
-        if (transport != null) {
-            if (engine.connectionCount() == 0) {
-                Log.info(WHO, "closing the transport cleanly: no connection open, the session ends");
-            }
-            Promise<Void> closed = Promise.promise();
-            transport.pipe.shutdownOutput();
-            // Not a Vert.x timer: the verticle's timers stop with it. The relay closes its side
-            // at once on our FIN; if it does not, a second is long enough to wait.
-            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
-                    .execute(closed::tryComplete);
-            transport.closedPromise = closed;
-            closing.add(closed.future());
+        boolean attached = link.attached();
+        for (LocalConnection l : List.copyOf(locals.values())) {
+            l.pipe.reset(); // its application sees the connection fail, as it would if we crashed
         }
+        Promise<Void> acked = Promise.promise();
+        if (!attached || engine.connectionCount() == 0) {
+            acked.complete();
+        } else {
+            allClosed = acked; // completed by run() once the relay has acked every Closed
+            long timer = vertx.setTimer(STOP_WAIT_MILLIS, id -> acked.tryComplete());
+            acked.future().onComplete(x -> vertx.cancelTimer(timer));
+        }
+        Future<Void> ended = acked.future().compose(v -> link.stop(STOP_WAIT_MILLIS)).onSuccess(v -> log.info(
+                Event.AGENT_STOPPED, attached && engine.connectionCount() == 0
+                        ? "stopped; session " + engine.clientId() + " ended"
+                        : "stopped; the relay keeps session " + engine.clientId() + " until it expires",
+                "client_id", engine.clientId()));
+        closing.add(ended);
         return Future.join(closing);
     }
 
-    io.vertx.core.Vertx vertx() {
+    // ------------------------------------------------------------------ what the parts share
+
+    Vertx vertx() {
         return vertx;
+    }
+
+    AgentOptions options() {
+        return options;
+    }
+
+    EventLog log() {
+        return log;
+    }
+
+    ClientSessionEngine engine() {
+        return engine;
+    }
+
+    RelayLink link() {
+        return link;
+    }
+
+    void run(List<Effect> produced) {
+        effects.run(produced);
+        if (allClosed != null && engine.connectionCount() == 0) {
+            allClosed.tryComplete();
+        }
     }
 
     /** The local ports the forwards listen on, in the order given (useful with port 0). */
@@ -136,117 +153,9 @@ public final class Agent extends VerticleBase {
         return boundSocksPort;
     }
 
-    // ------------------------------------------------------------------ the transport
-
-    private void connect() {
-        if (stopping) {
-            return;
-        }
-        reconnectTimer = -1;
-        client.connect(options.relay().port(), options.relay().host()).onComplete(ar -> {
-            if (stopping) {
-                if (ar.succeeded()) {
-                    ar.result().close();
-                }
-                return;
-            }
-            if (ar.failed()) {
-                scheduleReconnect("cannot reach relay " + options.relay() + ": " + ar.cause().getMessage());
-                return;
-            }
-            transport = new Transport(new SocketPipe(ar.result()));
-            transport.pipe.listen(transport);
-            transport.pipe.resume();
-            run(engine.attach(System.currentTimeMillis()));
-        });
-    }
-
-    private void scheduleReconnect(String why) {
-        if (stopping || reconnectTimer >= 0) {
-            return;
-        }
-        // First retry at once (a cut link often comes straight back), then 100 ms doubling to the cap, ± 25 %.
-        long delay = attempt == 0 ? 0 : Math.min(options.backoffMax().toMillis(), 100L << Math.min(16, attempt - 1));
-        delay = Math.round(delay * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
-        attempt++;
-        if (attempt > 1) {
-            Log.info(WHO, "reconnecting in " + (delay >= 1000 ? String.format("%.1f s", delay / 1000.0) : delay + " ms")
-                    + " (" + why + ")");
-        }
-        reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
-    }
-
-    /** The current transport is gone, for whatever reason: detach and reconnect. */
-    private void lost(Transport t, String why) {
-        if (t != transport) {
-            return;
-        }
-        transport = null;
-        // A reset, never a FIN: a clean close with no connection open would end the session.
-        t.pipe.reset();
-        run(engine.transportLost());
-        if (lostAt < 0) {
-            lostAt = System.nanoTime();
-            lostWhy = why;
-            Log.info(WHO, "lost the relay: " + why);
-        }
-        if (t.closedPromise != null) {
-            t.closedPromise.tryComplete();
-        }
-        scheduleReconnect(why);
-    }
-
-    private final class Transport implements SocketPipe.Listener {
-        final SocketPipe pipe;
-        final FrameDecoder decoder = new FrameDecoder();
-        Promise<Void> closedPromise;
-
-        Transport(SocketPipe pipe) {
-            this.pipe = pipe;
-        }
-
-        @Override
-        public void onData(Buffer data) {
-            if (transport != this) {
-                return;
-            }
-            try {
-                decoder.feed(data, this::onFrame);
-            } catch (ProtocolException e) {
-                lost(this, "protocol error from the relay: " + e.getMessage());
-            }
-        }
-
-        private void onFrame(Frame f) {
-            if (transport == this) {
-                run(engine.receive(f));
-            }
-        }
-
-        @Override
-        public void onReadBatchEnd() {
-            if (transport == this) {
-                run(engine.flush());
-            }
-        }
-
-        @Override
-        public void onEof() {
-            lost(this, "the relay closed the connection");
-        }
-
-        @Override
-        public void onClosed(Throwable cause) {
-            if (closedPromise != null) {
-                closedPromise.tryComplete();
-            }
-            lost(this, cause == null ? "connection closed" : cause.getMessage());
-        }
-    }
-
     // ------------------------------------------------------------------ local connections
 
-    /** A local application connection wants the relay to dial {@code address:port}. */
+    /** A local application connection wants the relay to dial {@code address:port}; -1 when no id is free. */
     int open(LocalConnection local, Ipv4Address address, int port) {
         int id = engine.nextFreeConnectionId();
         if (id < 0) {
@@ -272,93 +181,15 @@ public final class Agent extends VerticleBase {
         }
     }
 
-    // ------------------------------------------------------------------ effects
-
-    private void run(List<Effect> effects) {
-        effects().run(effects);
+    LocalConnection local(int id) {
+        return locals.get(id);
     }
 
-    private EffectRunner effects() {
-        if (runner == null) {
-            runner = new EffectRunner(this::apply, frames -> {
-                if (transport != null) {
-                    transport.pipe.write(frames);
-                }
-            });
-        }
-        return runner;
+    LocalConnection removeLocal(int id) {
+        return locals.remove(id);
     }
 
-    private void apply(Effect e) {
-        if (e instanceof Effect.Deliver d) {
-            LocalConnection l = locals.get(d.connectionId());
-            if (l != null) {
-                int n = d.data().length();
-                l.pipe.write(d.data()).onSuccess(v -> {
-                    if (locals.get(d.connectionId()) == l) {
-                        run(engine.consumed(d.connectionId(), n));
-                    }
-                });
-            }
-        } else if (e instanceof Effect.DeliverEof eof) {
-            LocalConnection l = locals.get(eof.connectionId());
-            if (l != null) {
-                l.pipe.shutdownOutput();
-            }
-        } else if (e instanceof Effect.CloseConnection c) {
-            LocalConnection l = locals.remove(c.connectionId());
-            if (!c.graceful()) {
-                Log.info(WHO, "connection " + c.connectionId() + " aborted: " + c.reason());
-            }
-            if (l != null) {
-                l.closedByRelay(c.graceful());
-            }
-        } else if (e instanceof Effect.ConnectResult r) {
-            LocalConnection l = locals.get(r.connectionId());
-            if (r.errno() != 0) {
-                locals.remove(r.connectionId());
-            }
-            if (l != null) {
-                l.connectResult(r.errno());
-            }
-        } else if (e instanceof Effect.PauseReading p) {
-            LocalConnection l = locals.get(p.connectionId());
-            if (l != null) {
-                l.pipe.pause();
-            }
-        } else if (e instanceof Effect.ResumeReading r) {
-            LocalConnection l = locals.get(r.connectionId());
-            if (l != null) {
-                l.pipe.resume();
-            }
-        } else if (e instanceof Effect.Established est) {
-            attempt = 0;
-            if (!est.resumed()) {
-                Log.info(WHO, "connected: new session " + engine.clientId() + " on relay " + options.relay());
-            } else {
-                String took = lostAt < 0 ? "" : String.format(", %.1f ms after the link was lost", (System.nanoTime() - lostAt) / 1e6);
-                Log.info(WHO, "resumed: " + est.retransmitted() + " messages replayed, " + locals.size()
-                        + " connections kept" + took);
-            }
-            lostAt = -1;
-        } else if (e instanceof Effect.Rejected) {
-            Log.info(WHO, "rejected: the relay no longer knows session " + engine.clientId()
-                    + "; starting a new session (connections that could not be resumed were closed)");
-            attempt = 0;
-            Transport t = transport;
-            if (t != null) {
-                lost(t, "session rejected");
-            }
-        } else if (e instanceof Effect.TransportDead dead) {
-            Transport t = transport;
-            if (t != null) {
-                lost(t, "nothing heard from the relay for " + dead.silentMillis() + " ms");
-            }
-        } else if (e instanceof Effect.ProtocolError pe) {
-            Transport t = transport;
-            if (t != null) {
-                lost(t, "protocol error: " + pe.error().getMessage());
-            }
-        }
+    int localCount() {
+        return locals.size();
     }
 }

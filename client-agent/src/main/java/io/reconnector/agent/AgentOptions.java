@@ -12,7 +12,7 @@ public record AgentOptions(HostPort relay, long clientId, HostPort socks, List<F
                            Duration backoffMax, Duration connectTimeout) {
 
     public EngineConfig engineConfig() {
-        return EngineConfig.defaults().withReceiveWindow(windowBytes)
+        return EngineConfig.clientDefaults().withReceiveWindow(windowBytes)
                 .withTiming(keepalive.toMillis(), deadAfter.toMillis());
     }
 }

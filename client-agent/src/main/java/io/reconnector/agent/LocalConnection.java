@@ -1,7 +1,7 @@
 package io.reconnector.agent;
 
-import io.reconnector.edge.Log;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.vertx.core.buffer.Buffer;
 
@@ -10,41 +10,56 @@ import java.net.InetAddress;
 
 /**
  * One application connection accepted by the agent: through a fixed forward (it asks for its
- * target at once) or through SOCKS5 (it asks after the handshake names the target). Once the
+ * target at once) or through SOCKS (it asks once the SOCKS request names the target). Once the
  * relay has connected, bytes flow between this socket and the session engine.
  */
 final class LocalConnection implements SocketPipe.Listener {
+    private static final int NO_ID = -1;
+
     final SocketPipe pipe;
     private final Agent agent;
-    private final boolean socks;
-    private Socks5Handshake handshake;
-    private Buffer early;
-    private int id = -1;
+    private final SocksNegotiation socks;
+    private int id = NO_ID;
     private boolean gone;
 
+    /** @param forward the forward it came through, or null for the SOCKS port */
     LocalConnection(Agent agent, SocketPipe pipe, ForwardSpec forward) {
         this.agent = agent;
         this.pipe = pipe;
-        this.socks = forward == null;
-        pipe.listen(this);
-        if (socks) {
-            handshake = new Socks5Handshake();
-            pipe.resume(); // read the SOCKS handshake; the engine takes over reading once connected
+        if (forward == null) {
+            pipe.decodeWith(SocksNegotiation.CODEC, SocksNegotiation.codec());
+            socks = new SocksNegotiation(pipe.pipeline(), pipe::writeMessage);
+            pipe.listen(this);
+            pipe.resume(); // read the SOCKS request; the engine takes over reading once connected
         } else {
+            socks = null;
+            pipe.listen(this);
             open(forward.target(), forward.targetPort());
         }
     }
 
     private void open(Ipv4Address address, int port) {
-        pipe.pause();
         id = agent.open(this, address, port);
-        if (id < 0) {
-            Log.info("agent", "refusing a local connection: all 65,535 connection ids are in use");
-            fail(Socks5Handshake.GENERAL_FAILURE);
-        } else if (early != null) {
-            Buffer first = early;
-            early = null;
-            agent.localData(id, first);
+        if (id == NO_ID) {
+            agent.log().info(null, "refusing a local connection: all 65,535 connection ids are in use");
+            fail(ConnectFailed.EMFILE);
+        }
+    }
+
+    @Override
+    public void onMessage(Object message) {
+        if (gone || socks == null) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return;
+        }
+        SocksNegotiation.Next next = socks.onMessage(message);
+        if (next instanceof SocksNegotiation.Next.Close close) {
+            agent.log().debug(null, "SOCKS request refused: " + close.why());
+            gone = true;
+            pipe.close();
+        } else if (next instanceof SocksNegotiation.Next.Connect connect) {
+            pipe.pause(); // the engine resumes reading once the relay has connected and granted a window
+            resolveAndOpen(connect.target());
         }
     }
 
@@ -53,32 +68,18 @@ final class LocalConnection implements SocketPipe.Listener {
         if (gone) {
             return;
         }
-        if (handshake != null) {
-            Socks5Handshake.Step step = handshake.feed(data);
-            if (step.reply() != null) {
-                pipe.write(step.reply());
-            }
-            if (step.close()) {
-                handshake = null;
-                gone = true;
-                pipe.close();
-            } else if (step.target() != null) {
-                handshake = null;
-                early = step.leftover();
-                pipe.pause();
-                resolveAndOpen(step.target());
-            }
-            return;
-        }
-        if (id < 0) {
-            early = early == null ? data : early.appendBuffer(data);
+        if (id == NO_ID) {
+            // Bytes before the connection exists: only a client that ignores the SOCKS
+            // handshake sends them (the socket is paused between request and answer).
+            gone = true;
+            pipe.close();
             return;
         }
         agent.localData(id, data);
     }
 
-    private void resolveAndOpen(Socks5Handshake.Target t) {
-        if (!t.domain()) {
+    private void resolveAndOpen(SocksNegotiation.Target t) {
+        if (t.kind() == SocksNegotiation.Target.Kind.IPV4) {
             open(Ipv4Address.parse(t.host()), t.port());
             return;
         }
@@ -88,58 +89,51 @@ final class LocalConnection implements SocketPipe.Listener {
                     return Ipv4Address.of(a.getAddress());
                 }
             }
-            throw new IllegalStateException("no IPv4 address for " + t.host());
+            throw new java.net.UnknownHostException("no IPv4 address for " + t.host());
         }, false).onComplete(ar -> {
             if (gone) {
                 return;
             }
             if (ar.failed()) {
-                Log.info("agent", "SOCKS: cannot resolve " + t.host() + ": " + ar.cause().getMessage());
-                fail(Socks5Handshake.HOST_UNREACHABLE);
+                agent.log().info(null, "SOCKS: cannot resolve " + t.host() + ": " + ar.cause().getMessage());
+                fail(ConnectFailed.EHOSTUNREACH);
             } else {
                 open(ar.result(), t.port());
             }
         });
     }
 
-    private void fail(int socksCode) {
+    private void fail(int errno) {
         gone = true;
-        if (socks) {
-            pipe.write(Socks5Handshake.reply(socksCode));
+        if (socks != null) {
+            socks.answer(errno);
         }
         pipe.close();
     }
 
-    /** The relay answered this connection's New Connection. */
+    /** The relay answered this connection's New Connection (errno 0: connected). */
     void connectResult(int errno) {
         if (errno == 0) {
-            if (socks) {
-                pipe.write(Socks5Handshake.reply(Socks5Handshake.SUCCEEDED));
+            if (socks != null) {
+                socks.answer(0);
             }
             return; // the engine resumes reading when the window allows
         }
         if (!gone) {
-            fail(Socks5Handshake.replyForErrno(errno));
+            fail(errno);
         }
     }
 
-    void closedByRelay(boolean graceful) {
-        if (gone) {
-            return;
-        }
+    /** The engine closed this connection: its socket is closed or reset by the effect applier. */
+    void closedByRelay() {
         gone = true;
-        if (graceful) {
-            pipe.close();
-        } else {
-            pipe.reset(); // the connection failed: the application must see an error, not a clean end
-        }
     }
 
     @Override
     public void onEof() {
-        if (id >= 0 && !gone) {
+        if (id != NO_ID && !gone) {
             agent.localEof(id);
-        } else if (id < 0) {
+        } else if (id == NO_ID) {
             gone = true;
             pipe.close();
         }
@@ -148,7 +142,7 @@ final class LocalConnection implements SocketPipe.Listener {
     @Override
     public void onClosed(Throwable cause) {
         gone = true;
-        if (id >= 0) {
+        if (id != NO_ID) {
             agent.localClosed(id, this); // no-op if the relay already closed it
         }
     }

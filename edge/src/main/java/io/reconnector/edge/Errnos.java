@@ -1,30 +1,33 @@
 package io.reconnector.edge;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.reconnector.protocol.frame.ConnectFailed;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 
-/** Maps a failed dial to the Linux errno that Connect Failed carries. */
+/**
+ * Maps a failed dial to the Linux errno that Connect Failed carries, by the exception's type.
+ * Netty's native transport reports EHOSTUNREACH and ENETUNREACH both as
+ * {@link NoRouteToHostException}, so both become EHOSTUNREACH here; a refusal is a plain
+ * {@link ConnectException}; our own connect timeout is Netty's {@link ConnectTimeoutException}.
+ */
 public final class Errnos {
     private Errnos() {
     }
 
     public static int of(Throwable t) {
-        String msg = String.valueOf(t.getMessage()).toLowerCase();
-        if (t instanceof NoRouteToHostException || msg.contains("no route to host")) {
+        if (t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException) {
+            return ConnectFailed.ETIMEDOUT; // checked first: Netty's timeout is a ConnectException too
+        }
+        if (t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
             return ConnectFailed.EHOSTUNREACH;
         }
-        if (msg.contains("network is unreachable")) {
-            return ConnectFailed.ENETUNREACH;
-        }
-        if (t instanceof SocketTimeoutException || msg.contains("timed out") || msg.contains("timeout")) {
-            return ConnectFailed.ETIMEDOUT;
-        }
-        if (t instanceof ConnectException || msg.contains("refused")) {
+        if (t instanceof ConnectException) {
             return ConnectFailed.ECONNREFUSED;
         }
-        return ConnectFailed.EHOSTUNREACH;
+        return ConnectFailed.EHOSTUNREACH; // any other failure to reach it
     }
 }

@@ -1,10 +1,12 @@
 package io.reconnector.edge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -17,6 +19,10 @@ import io.vertx.core.net.NetSocket;
  * writing goes on; {@link #shutdownOutput()} sends our FIN after pending writes), the end of
  * each read batch (where coalesced acks are flushed), and reading that starts paused.
  *
+ * <p>Netty codecs may sit in front of Vert.x's handler ({@link #decodeWith}, {@link #encodeWith}):
+ * what they decode arrives at {@link Listener#onMessage}, bytes they pass on at
+ * {@link Listener#onData}.
+ *
  * <p>Everything runs on the socket's event loop. Vert.x delivers user events (the peer's FIN)
  * at once but queues data while paused, so an EOF that arrives while we are paused is held
  * until the data queued before it has been handed over.
@@ -26,6 +32,14 @@ public final class SocketPipe {
     /** What a pipe reports; all calls come on the socket's event loop. */
     public interface Listener {
         void onData(Buffer data);
+
+        /**
+         * A message a decoder in front of Vert.x produced (a PROXY protocol header, a SOCKS
+         * request). The listener owns it: release it if it is reference-counted.
+         */
+        default void onMessage(Object message) {
+            ReferenceCountUtil.release(message);
+        }
 
         /** The peer shut down its output (FIN). */
         void onEof();
@@ -37,6 +51,9 @@ public final class SocketPipe {
         /** The socket is closed; {@code cause} is null for an orderly close. */
         void onClosed(Throwable cause);
     }
+
+    /** The name Vert.x gives its own handler in every socket's pipeline. */
+    private static final String VERTX_HANDLER = "handler";
 
     private final NetSocketInternal socket;
     private final Channel channel;
@@ -65,6 +82,10 @@ public final class SocketPipe {
                 if (!closed) {
                     listener.onData(data);
                 }
+            } else if (!closed) {
+                listener.onMessage(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
             }
         });
         socket.eventHandler(event -> {
@@ -97,6 +118,45 @@ public final class SocketPipe {
         paused = true;
         socket.pause();
         return this;
+    }
+
+    /**
+     * Puts a Netty decoder in front of Vert.x's handler; call it before {@link #listen}, while
+     * the socket has read nothing yet. A decoder that is done removes itself (Netty's do).
+     */
+    public SocketPipe decodeWith(String name, ChannelHandler decoder) {
+        channel.pipeline().addBefore(VERTX_HANDLER, name, decoder);
+        return this;
+    }
+
+    /** Puts a Netty encoder in front of Vert.x's handler, for {@link #writeMessage}. */
+    public SocketPipe encodeWith(String name, ChannelHandler encoder) {
+        return decodeWith(name, encoder);
+    }
+
+    /**
+     * The socket's Netty pipeline, for a codec that rearranges itself as a handshake goes on
+     * (SOCKS swaps its decoders); everything else goes through the methods above.
+     */
+    public io.netty.channel.ChannelPipeline pipeline() {
+        return channel.pipeline();
+    }
+
+    /** Removes a codec added with {@link #decodeWith} or {@link #encodeWith}, if it is still there. */
+    public void removeCodec(String name) {
+        if (channel.pipeline().get(name) != null) {
+            channel.pipeline().remove(name);
+        }
+    }
+
+    /** Writes a message for an encoder added with {@link #encodeWith} to turn into bytes. */
+    public Future<Void> writeMessage(Object message) {
+        if (closed || outputShut) {
+            ReferenceCountUtil.release(message);
+            return Future.failedFuture("socket output is closed");
+        }
+        lastWrite = socket.writeMessage(message);
+        return lastWrite;
     }
 
     private void finishClose() {

@@ -1,25 +1,38 @@
 package io.reconnector.edge;
 
+import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SocketPipe against a real client socket: half-close both ways, reset, and starting paused. */
+/**
+ * SocketPipe against a real client socket: half-close both ways, reset, and starting paused.
+ * On the native transport, as relay and agent run, since that is where sockets close under a
+ * paused reader.
+ */
+@ExtendWith(VertxExtension.class)
 class SocketPipeTest {
     private Vertx vertx;
     private final BlockingQueue<SocketPipe> accepted = new ArrayBlockingQueue<>(4);
@@ -27,8 +40,8 @@ class SocketPipeTest {
     private int port;
 
     @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
+    void start(VertxTestContext ctx) {
+        vertx = Vertx.vertx(VertxSetup.options());
         NetServer server = vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s);
             p.listen(new SocketPipe.Listener() {
@@ -49,22 +62,29 @@ class SocketPipeTest {
             });
             accepted.add(p);
         });
-        port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
+        server.listen(0, "127.0.0.1").onComplete(ctx.succeeding(s -> {
+            port = s.actualPort();
+            ctx.completeNow();
+        }));
     }
 
     @AfterEach
-    void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+    void stop(VertxTestContext ctx) {
+        vertx.close().onComplete(ctx.succeedingThenComplete());
     }
 
     private SocketPipe accept() throws InterruptedException {
         SocketPipe p = accepted.poll(5, TimeUnit.SECONDS);
-        assertTrue(p != null, "accepted");
+        assertNotNull(p, "accepted");
         return p;
     }
 
     private void onLoop(Runnable r) {
         vertx.runOnContext(v -> r.run());
+    }
+
+    private static Channel channel(SocketPipe p) {
+        return ((NetSocketInternal) p.socket()).channelHandlerContext().channel();
     }
 
     @Test
@@ -73,7 +93,7 @@ class SocketPipeTest {
             SocketPipe p = accept();
             client.getOutputStream().write("hello".getBytes());
             client.shutdownOutput();
-            assertEquals(null, events.poll(300, TimeUnit.MILLISECONDS), "paused: nothing reported yet");
+            assertNull(events.poll(300, TimeUnit.MILLISECONDS), "paused: nothing reported yet");
             onLoop(p::resume);
             assertEquals("data:hello", events.poll(5, TimeUnit.SECONDS));
             assertEquals("eof", events.poll(5, TimeUnit.SECONDS), "the FIN comes after the data it followed");
@@ -84,6 +104,24 @@ class SocketPipeTest {
             InputStream in = client.getInputStream();
             assertEquals("still writing", new String(in.readAllBytes()));
         }
+    }
+
+    @Test
+    void aPeerThatHangsUpWhilePausedHandsOverItsBytesAndFinBeforeTheClose() throws Exception {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+        SocketPipe p = accept();
+        client.getOutputStream().write("last words".getBytes());
+        client.close(); // FIN after its last bytes, and gone: what we write now is answered by a reset
+        Channel ch = channel(p);
+        await("the socket closed under the paused pipe").atMost(Duration.ofSeconds(5)).until(() -> {
+            onLoop(() -> p.write(Buffer.buffer("anyone there?")));
+            return !ch.isActive();
+        });
+        assertNull(events.poll(100, TimeUnit.MILLISECONDS), "paused: nothing reported, not even the close");
+        onLoop(p::resume);
+        assertEquals("data:last words", events.poll(5, TimeUnit.SECONDS), "what it sent first");
+        assertEquals("eof", events.poll(5, TimeUnit.SECONDS), "then its FIN: a complete stream, not an abort");
+        assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "then the close");
     }
 
     @Test

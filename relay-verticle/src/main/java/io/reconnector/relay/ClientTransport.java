@@ -1,12 +1,16 @@
 package io.reconnector.relay;
 
-import io.reconnector.edge.Log;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.util.ReferenceCountUtil;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;
-import io.reconnector.protocol.frame.Ipv4Address;
 import io.reconnector.protocol.frame.SessionRejected;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -19,43 +23,69 @@ import java.util.List;
  * One client connection: straight from a client on the client port, or forwarded by another
  * node on the peer port (then it starts with a {@link PeerPreamble}). Decodes frames, hands
  * the first one to the relay as a handshake and the rest to the session it was attached to;
- * or, when the session lives elsewhere, becomes a raw pipe to that home. Bad input closes
- * this transport and nothing else.
+ * or, when the session lives elsewhere, becomes a {@link HopPipe} to that home. Bad input
+ * closes this transport and nothing else.
  */
 final class ClientTransport implements SocketPipe.Listener {
     /** Frames a client may send between its handshake and the answer before we call it abuse. */
     private static final int MAX_EARLY_FRAMES = 256;
+    private static final String PROXY_DECODER = "proxy-protocol-decoder";
+
+    /** Where the transport came in. */
+    enum Origin {
+        CLIENT_PORT,
+        /** Forwarded by another node: a PROXY protocol header with the cluster's proof comes first. */
+        PEER_PORT
+    }
 
     private final Relay relay;
     private final SocketPipe pipe;
     private final FrameDecoder decoder = new FrameDecoder();
+    private final long handshakeTimer;
     private String peer;
+    private EventLog log;
+    private boolean awaitingPreamble;
     private RelaySession session;
     private Frame handshakeFrame;
     private List<Frame> early = new ArrayList<>();
     private boolean closed;
-    private final long handshakeTimer;
-    /** Bytes of a peer preamble not yet complete (peer port only); null once it is read. */
-    private Buffer preamble;
-    /** Set when this transport only pipes bytes to the session's home on another node. */
-    private SocketPipe hop;
+    private HopPipe hop;
 
-    ClientTransport(Relay relay, SocketPipe pipe, boolean fromPeer) {
+    ClientTransport(Relay relay, SocketPipe pipe, Origin origin) {
         this.relay = relay;
         this.pipe = pipe;
         this.peer = String.valueOf(pipe.socket().remoteAddress());
-        this.preamble = fromPeer ? Buffer.buffer() : null;
+        this.log = relay.log().with("transport " + peer, "peer", peer);
+        if (origin == Origin.PEER_PORT) {
+            awaitingPreamble = true;
+            pipe.decodeWith(PROXY_DECODER, new HAProxyMessageDecoder());
+        }
         pipe.listen(this);
         pipe.resume();
-        handshakeTimer = relay.vertx().setTimer(relay.options().deadAfter().toMillis(), id -> {
+        long deadline = relay.options().deadAfter().toMillis();
+        handshakeTimer = relay.vertx().setTimer(deadline, id -> {
             if (session == null && hop == null && !closed) {
-                close("no session handshake within " + relay.options().deadAfter().toMillis() + " ms");
+                close(TransportClose.HANDSHAKE_TIMEOUT, deadline + " ms");
             }
         });
     }
 
-    private String who() {
-        return "relay " + relay.options().nodeName() + " transport " + peer;
+    @Override
+    public void onMessage(Object message) {
+        if (!(message instanceof HAProxyMessage header) || !awaitingPreamble) {
+            ReferenceCountUtil.release(message);
+            close(TransportClose.PEER_REFUSED, "unexpected " + message.getClass().getSimpleName());
+            return;
+        }
+        awaitingPreamble = false;
+        try {
+            PeerPreamble.Peer p = PeerPreamble.verify(header, relay.options().clusterSecret(), relay.now());
+            peer = p + " via " + peer;
+            log = relay.log().with("transport " + peer, "peer", peer);
+        } catch (PeerPreamble.Refused e) {
+            relay.metrics().protocolErrors.incrementAndGet();
+            close(TransportClose.PEER_REFUSED, e.getMessage());
+        }
     }
 
     @Override
@@ -64,29 +94,12 @@ final class ClientTransport implements SocketPipe.Listener {
             return;
         }
         if (hop != null) {
-            hop.write(data);
-            if (hop.writeQueueFull()) {
-                pipe.pause();
-            }
+            hop.fromClient(data);
             return;
         }
-        if (preamble != null) {
-            preamble.appendBuffer(data);
-            PeerPreamble.Parsed parsed;
-            try {
-                parsed = PeerPreamble.parse(preamble, relay.options().clusterSecret(), relay.now());
-            } catch (IllegalArgumentException e) {
-                relay.metrics().protocolErrors.incrementAndGet();
-                close("refused on the peer port: " + e.getMessage());
-                return;
-            }
-            if (parsed.length() < 0) {
-                return;
-            }
-            PeerPreamble.Peer p = parsed.peer();
-            peer = new Ipv4Address(p.sourceIp()) + ":" + p.sourcePort() + " via " + peer;
-            data = preamble.getBuffer(parsed.length(), preamble.length());
-            preamble = null;
+        if (awaitingPreamble) {
+            close(TransportClose.PEER_REFUSED, "bytes before the PROXY protocol header");
+            return;
         }
         try {
             decoder.feed(data, this::onFrame);
@@ -102,7 +115,7 @@ final class ClientTransport implements SocketPipe.Listener {
         if (handshakeFrame == null) {
             handshakeFrame = f;
             try {
-                relay.handshake(this, ResumeHandshake.of(f));
+                relay.router().route(this, ResumeHandshake.of(f));
             } catch (ProtocolException e) {
                 protocolError(e);
             }
@@ -111,19 +124,21 @@ final class ClientTransport implements SocketPipe.Listener {
         if (session == null) {
             early.add(f);
             if (early.size() > MAX_EARLY_FRAMES) {
-                close("too many frames before the handshake was answered");
+                close(TransportClose.TOO_MANY_EARLY_FRAMES, "");
             }
             return;
         }
         session.receive(this, f);
     }
 
-    private void protocolError(ProtocolException e) {
+    /** The client broke the protocol: counted, logged, this transport closed (the session only detaches). */
+    void protocolError(ProtocolException e) {
         relay.metrics().protocolErrors.incrementAndGet();
-        close("protocol error: " + e.getMessage());
+        log.info(Event.PROTOCOL_ERROR, "protocol error: " + e.getMessage(), "kind", e.violation().name());
+        close(TransportClose.PROTOCOL_ERROR, e.violation().description());
     }
 
-    /** The relay chose the session for this transport (and has already answered the handshake). */
+    /** The session this transport's handshake chose has answered it; frames that came early go to it now. */
     void attached(RelaySession s) {
         relay.vertx().cancelTimer(handshakeTimer);
         session = s;
@@ -139,56 +154,24 @@ final class ClientTransport implements SocketPipe.Listener {
     }
 
     /**
-     * The session lives on another node: send everything the client sent so far, behind a
-     * preamble, to the home's peer port, and from now on pipe bytes both ways untouched.
-     * The home treats it as one more client transport; the protocol's acks and replay cover
-     * any loss on this hop.
+     * The session lives on another node: from now on this transport is a hop to its home,
+     * carrying everything the client sent so far behind a PROXY protocol header.
      */
-    void becomeHop(NetSocket socket, byte[] secret, long now) {
+    void becomeHop(NetSocket home) {
         relay.vertx().cancelTimer(handshakeTimer);
-        hop = new SocketPipe(socket);
         SocketAddress remote = pipe.socket().remoteAddress();
         SocketAddress local = pipe.socket().localAddress();
-        Buffer out = PeerPreamble.encode(secret, new PeerPreamble.Peer(ipv4(remote), remote.port(), ipv4(local),
-                local.port()), now);
-        handshakeFrame.writeTo(out);
+        Buffer sent = Buffer.buffer();
+        handshakeFrame.writeTo(sent);
         for (Frame f : early) {
-            f.writeTo(out);
+            f.writeTo(sent);
         }
         early = null;
-        out.appendBuffer(decoder.takeBuffered());
-        hop.listen(new SocketPipe.Listener() {
-            @Override
-            public void onData(Buffer data) {
-                pipe.write(data);
-                if (pipe.writeQueueFull()) {
-                    hop.pause();
-                }
-            }
-
-            @Override
-            public void onEof() {
-                close("the home closed the hop");
-            }
-
-            @Override
-            public void onClosed(Throwable cause) {
-                close("the hop to the home closed" + (cause == null ? "" : ": " + cause.getMessage()));
-            }
-        });
-        hop.resume();
-        hop.write(out);
-        // Backpressure both ways: resume a reader once the other side's queue has drained.
-        hop.socket().drainHandler(v -> pipe.resume());
-        pipe.socket().drainHandler(v -> hop.resume());
-    }
-
-    private static int ipv4(SocketAddress a) {
-        try {
-            return Ipv4Address.parse(a.hostAddress()).bits();
-        } catch (IllegalArgumentException e) {
-            return 0; // not IPv4: the preamble carries zeros
-        }
+        sent.appendBuffer(decoder.takeBuffered());
+        hop = new HopPipe(this, pipe, new SocketPipe(home));
+        relay.hopStarted(this);
+        hop.start(PeerPreamble.encode(relay.options().clusterSecret(), new PeerPreamble.Peer(remote.hostAddress(),
+                remote.port(), local.hostAddress(), local.port()), relay.now()), sent);
     }
 
     @Override
@@ -201,7 +184,7 @@ final class ClientTransport implements SocketPipe.Listener {
     @Override
     public void onEof() {
         if (hop != null) {
-            hop.shutdownOutput(); // pass the client's clean close on to the home
+            hop.clientFinished(); // pass the client's clean close on to the home
             return;
         }
         // The client closed its side cleanly (FIN).
@@ -217,15 +200,16 @@ final class ClientTransport implements SocketPipe.Listener {
         boolean wasClosed = closed;
         closed = true;
         relay.vertx().cancelTimer(handshakeTimer);
-        if (hop != null) {
-            hop.close();
-            relay.hopEnded(this);
-        }
+        endHop();
         if (session != null) {
             session.transportGone(this, false);
         }
-        if (!wasClosed && cause != null) {
-            Log.debug(who(), "lost: " + cause.getMessage());
+        if (!wasClosed && cause instanceof HAProxyProtocolException) {
+            relay.metrics().protocolErrors.incrementAndGet();
+            log.info(Event.TRANSPORT_CLOSED, "closed: " + TransportClose.PEER_REFUSED.description() + ": "
+                    + cause.getMessage(), "reason", TransportClose.PEER_REFUSED.name());
+        } else if (!wasClosed && cause != null) {
+            log.debug(null, "lost: " + cause.getMessage());
         }
     }
 
@@ -235,28 +219,37 @@ final class ClientTransport implements SocketPipe.Listener {
         }
     }
 
+    /** Answers the handshake with Session Rejected and closes (unknown, expired or not this client's). */
     void reject(long clientId) {
+        relay.vertx().cancelTimer(handshakeTimer);
         relay.metrics().sessionsRejected.incrementAndGet();
-        Log.info(who(), "session " + clientId + " rejected: unknown, expired or not this client's");
+        log.info(Event.SESSION_REJECTED, "session " + clientId + " rejected: unknown, expired or not this client's",
+                "client_id", clientId);
         write(new SessionRejected(clientId).encode());
         closed = true;
         pipe.close();
     }
 
-    void close(String why) {
+    void close(TransportClose why, String detail) {
         if (closed) {
             return;
         }
         closed = true;
-        Log.info(who(), "closing transport: " + why);
+        relay.vertx().cancelTimer(handshakeTimer);
+        log.info(Event.TRANSPORT_CLOSED, "closing transport: " + why.description()
+                + (detail.isEmpty() ? "" : " (" + detail + ")"), "reason", why.name());
         if (session != null) {
             session.transportGone(this, false);
         }
+        endHop();
+        pipe.close();
+    }
+
+    private void endHop() {
         if (hop != null) {
             hop.close();
             relay.hopEnded(this);
         }
-        pipe.close();
     }
 
     boolean closed() {

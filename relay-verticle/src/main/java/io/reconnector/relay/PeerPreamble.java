@@ -1,117 +1,128 @@
 package io.reconnector.relay;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.haproxy.HAProxyTLV;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * The header a forwarding node sends before a client's bytes on a hop to the session's home:
- * HAProxy's PROXY protocol v2 (so the home logs the real client address, and tools that speak
- * it can read it), with one application TLV (type 0xE0) proving the sender knows the cluster
- * secret: an 8-byte timestamp and an HMAC-SHA256 over everything before it. The home refuses
- * a hop whose proof is wrong or older than {@link #MAX_AGE_MILLIS}.
+ * HAProxy's PROXY protocol v2 (so the home knows the real client address, and tools that
+ * speak it can read it), encoded and decoded by netty-codec-haproxy, with one application TLV
+ * proving the sender knows the cluster secret: a timestamp and an HMAC-SHA256 over the
+ * header's fields. The home refuses a hop whose proof is wrong or older than
+ * {@link #MAX_AGE_MILLIS}.
  */
 public final class PeerPreamble {
-    static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
-    static final int TLV_AUTH = 0xE0;
+    /** Our TLV's type: the first of the range PROXY v2 leaves to applications (0xE0–0xEF). */
+    static final byte TLV_AUTH = (byte) 0xE0;
     static final long MAX_AGE_MILLIS = 60_000;
-    private static final int HEADER = 16;
-    private static final int MAX_LENGTH = 512;
+    private static final int TIMESTAMP_SIZE = Long.BYTES;
+    private static final int MAC_SIZE = 32;
+    private static final byte[] DOMAIN = "reconnector hop v1".getBytes(StandardCharsets.US_ASCII);
 
     /** The client's address as the forwarding node saw it. */
-    public record Peer(int sourceIp, int sourcePort, int destIp, int destPort) {
+    public record Peer(String sourceAddress, int sourcePort, String destAddress, int destPort) {
+        @Override
+        public String toString() {
+            return sourceAddress + ":" + sourcePort;
+        }
     }
 
-    /** A parse result: {@code length} bytes consumed, or -1 while more are needed. */
-    public record Parsed(int length, Peer peer) {
+    /** Why a hop's header was refused. */
+    public static final class Refused extends Exception {
+        Refused(String why) {
+            super(why);
+        }
     }
 
     private PeerPreamble() {
     }
 
-    public static Buffer encode(byte[] secret, Peer peer, long nowMillis) {
-        Buffer b = Buffer.buffer(HEADER + 12 + 3 + 40);
-        b.appendBytes(SIGNATURE).appendByte((byte) 0x21).appendByte((byte) 0x11);
-        b.appendUnsignedShort(12 + 3 + 40);
-        b.appendInt(peer.sourceIp()).appendInt(peer.destIp())
-                .appendUnsignedShort(peer.sourcePort()).appendUnsignedShort(peer.destPort());
-        b.appendUnsignedByte((short) TLV_AUTH).appendUnsignedShort(40).appendLong(nowMillis);
-        b.appendBytes(hmac(secret, b.getBytes()));
-        return b;
+    /** The header for a hop carrying {@code peer}'s transport, proven at {@code nowMillis}. */
+    public static HAProxyMessage encode(byte[] secret, Peer peer, long nowMillis) {
+        HAProxyProxiedProtocol family = peer.sourceAddress().contains(":") ? HAProxyProxiedProtocol.TCP6
+                : HAProxyProxiedProtocol.TCP4;
+        ByteBuf proof = Unpooled.buffer(TIMESTAMP_SIZE + MAC_SIZE);
+        proof.writeLong(nowMillis);
+        proof.writeBytes(mac(secret, peer, nowMillis));
+        return new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY, family,
+                peer.sourceAddress(), peer.destAddress(), peer.sourcePort(), peer.destPort(),
+                List.of(new HAProxyTLV(TLV_AUTH, proof)));
     }
 
     /**
-     * Reads a preamble from the start of {@code in}.
+     * Checks a decoded header (and releases it).
      *
-     * @throws IllegalArgumentException when it is not a valid, authentic, fresh preamble
+     * @return the client's address
+     * @throws Refused when it carries no proof, a wrong one, or a stale one
      */
-    public static Parsed parse(Buffer in, byte[] secret, long nowMillis) {
-        if (in.length() < HEADER) {
-            checkSignaturePrefix(in);
-            return new Parsed(-1, null);
-        }
-        checkSignaturePrefix(in);
-        if (in.getUnsignedByte(12) != 0x21) {
-            throw new IllegalArgumentException("not a PROXY v2 PROXY command");
-        }
-        int length = in.getUnsignedShort(14);
-        if (length > MAX_LENGTH) {
-            throw new IllegalArgumentException("preamble too long: " + length);
-        }
-        if (in.length() < HEADER + length) {
-            return new Parsed(-1, null);
-        }
-        int family = in.getUnsignedByte(13);
-        int pos = HEADER;
-        Peer peer = new Peer(0, 0, 0, 0);
-        if (family == 0x11) {
-            peer = new Peer(in.getInt(pos), in.getUnsignedShort(pos + 8), in.getInt(pos + 4), in.getUnsignedShort(pos + 10));
-            pos += 12;
-        } else if (family != 0x00) {
-            throw new IllegalArgumentException("unsupported address family " + family);
-        }
-        int end = HEADER + length;
-        while (pos + 3 <= end) {
-            int type = in.getUnsignedByte(pos);
-            int len = in.getUnsignedShort(pos + 1);
-            if (pos + 3 + len > end) {
-                break;
+    public static Peer verify(HAProxyMessage header, byte[] secret, long nowMillis) throws Refused {
+        try {
+            if (header.command() != HAProxyCommand.PROXY) {
+                throw new Refused("a " + header.command() + " header, not PROXY");
             }
-            if (type == TLV_AUTH && len == 40) {
-                long ts = in.getLong(pos + 3);
-                byte[] mac = in.getBytes(pos + 11, pos + 43);
-                byte[] expected = hmac(secret, in.getBytes(0, pos + 11));
-                if (!MessageDigest.isEqual(mac, expected)) {
-                    throw new IllegalArgumentException("cluster secret proof does not match");
+            Peer peer = new Peer(header.sourceAddress(), header.sourcePort(), header.destinationAddress(),
+                    header.destinationPort());
+            for (HAProxyTLV tlv : header.tlvs()) {
+                if (tlv.typeByteValue() != TLV_AUTH) {
+                    continue;
+                }
+                ByteBuf content = tlv.content();
+                if (content.readableBytes() != TIMESTAMP_SIZE + MAC_SIZE) {
+                    throw new Refused("the cluster secret proof has the wrong size");
+                }
+                long ts = content.getLong(content.readerIndex());
+                byte[] mac = new byte[MAC_SIZE];
+                content.getBytes(content.readerIndex() + TIMESTAMP_SIZE, mac);
+                if (!MessageDigest.isEqual(mac, mac(secret, peer, ts))) {
+                    throw new Refused("the cluster secret proof does not match");
                 }
                 if (Math.abs(nowMillis - ts) > MAX_AGE_MILLIS) {
-                    throw new IllegalArgumentException("cluster secret proof is stale (" + (nowMillis - ts) + " ms)");
+                    throw new Refused("the cluster secret proof is stale (" + (nowMillis - ts) + " ms old)");
                 }
-                return new Parsed(end, peer);
+                return peer;
             }
-            pos += 3 + len;
-        }
-        throw new IllegalArgumentException("no cluster secret proof in the preamble");
-    }
-
-    private static void checkSignaturePrefix(Buffer in) {
-        for (int i = 0; i < Math.min(in.length(), SIGNATURE.length); i++) {
-            if (in.getByte(i) != SIGNATURE[i]) {
-                throw new IllegalArgumentException("not a PROXY protocol v2 header");
-            }
+            throw new Refused("no cluster secret proof in the header");
+        } finally {
+            header.release();
         }
     }
 
-    private static byte[] hmac(byte[] secret, byte[] data) {
+    /** HMAC-SHA256 of the fields the proof covers, in a fixed order with lengths, so no two field sets collide. */
+    private static byte[] mac(byte[] secret, Peer peer, long ts) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(data);
+            mac.update(DOMAIN);
+            field(mac, peer.sourceAddress());
+            field(mac, peer.destAddress());
+            mac.update(new byte[] {(byte) (peer.sourcePort() >>> 8), (byte) peer.sourcePort(),
+                    (byte) (peer.destPort() >>> 8), (byte) peer.destPort()});
+            byte[] t = new byte[TIMESTAMP_SIZE];
+            for (int i = 0; i < TIMESTAMP_SIZE; i++) {
+                t[i] = (byte) (ts >>> (56 - 8 * i));
+            }
+            mac.update(t);
+            return mac.doFinal();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+    }
+
+    private static void field(Mac mac, String text) {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        mac.update((byte) b.length);
+        mac.update(b);
     }
 }

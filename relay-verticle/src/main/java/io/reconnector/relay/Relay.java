@@ -1,48 +1,42 @@
 package io.reconnector.relay;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.reconnector.edge.Log;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.engine.ResumeHandshake;
-import io.reconnector.protocol.engine.ServerSessionEngine;
 import io.reconnector.store.HazelcastSessionStore;
 import io.reconnector.store.InMemorySessionStore;
-import io.reconnector.store.SessionRecord;
 import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * The relay verticle: accepts client transports, resolves each handshake to a session, and
- * owns the sessions homed on this node. Everything runs on the verticle's one event loop,
- * so sessions, their transports and their upstream sockets never race.
- *
- * <p>In a cluster, a Reconnect for a session homed elsewhere is, in order of preference:
- * taken over by a clean handover when the session is idle (its home moves here), forwarded
- * raw to the home's peer port when it is not, or taken over from its record when the home
- * is gone.
+ * The relay verticle: listens on the client port and the peer port, holds the sessions homed
+ * on this node, ticks them, and answers other nodes' control requests. Handshakes are routed
+ * by {@link HandshakeRouter}; a drain is run by {@link NodeDrain}. Everything runs on the
+ * verticle's one event loop, so sessions, their transports and their upstream sockets never race.
  */
 public final class Relay extends VerticleBase {
-    private static final int MAX_ROUTE_ATTEMPTS = 3;
-
     private final RelayOptions options;
     private final HazelcastInstance hazelcast;
     private final RelayMetrics metrics = new RelayMetrics();
     private final Map<Long, RelaySession> sessions = new HashMap<>();
     private final Set<ClientTransport> hops = new LinkedHashSet<>();
+    private final EventLog log;
+    private final HandshakeRouter router = new HandshakeRouter(this);
     private SessionStore store;
     private Directory directory;
     private ClusterControl control;
@@ -52,39 +46,52 @@ public final class Relay extends VerticleBase {
     private NetServer peerServer;
     private int actualPort;
     private int actualPeerPort;
-    private boolean draining;
+    private NodeDrain drain;
 
     /** @param hazelcast the member holding session records, or null for a node without a cluster */
     public Relay(RelayOptions options, HazelcastInstance hazelcast) {
-        this.options = options;
-        this.hazelcast = hazelcast;
+        this(options, hazelcast, null, null);
     }
 
-    private String who() {
-        return "relay " + options.nodeName();
+    /** Nodes that share a store and a directory in one process (tests of the cluster's paths). */
+    Relay(RelayOptions options, SessionStore store, Directory directory) {
+        this(options, null, store, directory);
+    }
+
+    private Relay(RelayOptions options, HazelcastInstance hazelcast, SessionStore store, Directory directory) {
+        this.options = options;
+        this.hazelcast = hazelcast;
+        this.store = store;
+        this.directory = directory;
+        this.log = new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
     }
 
     @Override
     public Future<?> start() {
-        store = hazelcast != null ? new HazelcastSessionStore(hazelcast, context) : new InMemorySessionStore();
-        directory = hazelcast != null ? new Directory.Hazelcast(hazelcast, context) : new Directory.Local();
+        if (store == null) {
+            store = hazelcast != null ? new HazelcastSessionStore(hazelcast, context) : new InMemorySessionStore();
+        }
+        if (directory == null) {
+            directory = hazelcast != null ? new Directory.Hazelcast(hazelcast, context) : new Directory.Local();
+        }
         control = new ClusterControl(vertx, options.nodeName());
         dialer = new UpstreamDialer(vertx, options.connectTimeout());
         peerClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
-        long tickEvery = Math.max(20, Math.min(1000, options.keepalive().toMillis() / 4));
-        vertx.setPeriodic(tickEvery, id -> {
+        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> {
             long now = now();
-            for (RelaySession s : sessions.values().toArray(RelaySession[]::new)) {
+            for (RelaySession s : List.copyOf(sessions.values())) {
                 s.tick(now);
             }
         });
         peerServer = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
-        peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket), true));
+        peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket),
+                ClientTransport.Origin.PEER_PORT));
         server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
-        server.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket), false));
+        server.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket),
+                ClientTransport.Origin.CLIENT_PORT));
         // A first store read sets up the map's partitions before clients wait on it.
         return store.get(0).<Void>mapEmpty().recover(t -> Future.succeededFuture())
-                .compose(v -> control.serve(this::onControl))
+                .compose(v -> control.serve(new ControlRequests()))
                 .compose(v -> peerServer.listen(options.peerListen().port(), options.peerListen().host()))
                 .compose(p -> {
                     actualPeerPort = p.actualPort();
@@ -94,9 +101,9 @@ public final class Relay extends VerticleBase {
                 .compose(v -> server.listen(options.listen().port(), options.listen().host()))
                 .onSuccess(s -> {
                     actualPort = s.actualPort();
-                    Log.info(who(), "relay listening on " + options.listen().host() + ":" + actualPort
+                    log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                             + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
-                            + ")");
+                            + ")", "port", actualPort, "peer_port", actualPeerPort);
                 });
     }
 
@@ -106,197 +113,90 @@ public final class Relay extends VerticleBase {
      */
     @Override
     public Future<?> stop() {
-        for (RelaySession s : sessions.values().toArray(RelaySession[]::new)) {
+        for (RelaySession s : List.copyOf(sessions.values())) {
             s.leave();
         }
         sessions.clear();
         return server == null ? Future.succeededFuture() : server.close();
     }
 
-    // ------------------------------------------------------------------ handshakes
-
-    /** Resolves a transport's first frame: a new session, a resumed one, or a rejection. */
-    void handshake(ClientTransport t, ResumeHandshake h) {
-        if (!h.resume()) {
-            startSession(t, h);
-        } else {
-            resumeSession(t, h, 1);
+    /** Another node's requests: drop a session a Start Session replaced, or hand an idle one over. */
+    private final class ControlRequests implements ClusterControl.Handler {
+        @Override
+        public void kill(ClusterControl.Request r) {
+            RelaySession s = sessions.get(r.clientId());
+            if (s != null && s.epoch() == r.epoch()) {
+                forget(s);
+                s.end(RelaySession.EndReason.KILLED);
+            }
         }
-    }
 
-    private void startSession(ClientTransport t, ResumeHandshake h) {
-        long id = h.clientId();
-        store.start(id, options.nodeName(), now()).onComplete(ar -> {
-            if (ar.failed()) {
-                t.close("session store unavailable: " + ar.cause().getMessage());
-                return;
+        @Override
+        public Future<ClusterControl.HandoverAnswer> handover(ClusterControl.Request r) {
+            RelaySession s = sessions.get(r.clientId());
+            if (s == null || !s.serving()) {
+                return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
             }
-            RelaySession old = sessions.remove(id);
-            if (old != null) {
-                Log.info(who(), "session " + id + ": Start Session replaces the old session");
-                old.end("replaced by a new Start Session");
-            }
-            ar.result().replaced().ifPresent(prev -> {
-                if (!prev.homeNode().equals(options.nodeName())) {
-                    Log.info(who(), "session " + id + ": Start Session here kills the old one on " + prev.homeNode());
-                    control.kill(prev.homeNode(), id, prev.epoch());
+            return s.handOver(r.from()).onSuccess(answer -> {
+                if (answer == ClusterControl.HandoverAnswer.MOVED) {
+                    sessions.remove(r.clientId(), s);
+                    log.info(Event.SESSION_HANDED_OVER, "session " + r.clientId() + " handed over to " + r.from()
+                            + " (idle)", "client_id", r.clientId(), "to", r.from());
                 }
             });
-            if (t.closed()) {
-                return;
-            }
-            adopt(t, h, new RelaySession(this, ar.result().record(), new ServerSessionEngine(id, options.engineConfig())));
-        });
-    }
-
-    private void resumeSession(ClientTransport t, ResumeHandshake h, int attempt) {
-        long id = h.clientId();
-        RelaySession local = sessions.get(id);
-        if (local != null && !local.ended()) {
-            local.attach(t, h);
-            t.attached(local);
-            return;
-        }
-        store.get(id).onComplete(ar -> {
-            if (ar.failed()) {
-                t.close("session store unavailable: " + ar.cause().getMessage());
-            } else if (ar.result().isEmpty()) {
-                t.reject(id);
-            } else if (!t.closed()) {
-                route(t, h, ar.result().get(), attempt);
-            }
-        });
-    }
-
-    private void route(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
-        long id = h.clientId();
-        RelaySession local = sessions.get(id);
-        if (local != null && !local.ended()) {
-            local.attach(t, h);
-            t.attached(local);
-            return;
-        }
-        if (rec.homeNode().equals(options.nodeName())) {
-            // Homed here, but not in this process: a previous incarnation of this node died with it.
-            takeOver(t, h, rec, true, attempt);
-            return;
-        }
-        directory.lookup(rec.homeNode()).onComplete(nar -> {
-            Optional<NodeInfo> home = nar.succeeded() ? nar.result() : Optional.empty();
-            if (home.isEmpty() || !directory.alive(home.get())) {
-                takeOver(t, h, rec, true, attempt);
-                return;
-            }
-            control.handover(rec.homeNode(), id).onComplete(har -> {
-                String answer = har.succeeded() ? har.result() : "no answer";
-                if (t.closed()) {
-                    return;
-                }
-                switch (answer) {
-                    case "ok" -> store.get(id).onComplete(rar -> {
-                        Optional<SessionRecord> moved = rar.succeeded() ? rar.result() : Optional.empty();
-                        if (moved.isPresent() && moved.get().homeNode().equals(options.nodeName())) {
-                            Log.info(who(), "session " + id + " moved here from " + rec.homeNode() + " (idle)");
-                            adopt(t, h, new RelaySession(this, moved.get(), ServerSessionEngine.restore(id,
-                                    options.engineConfig(), RecordCodec.snapshot(moved.get()), false)));
-                        } else {
-                            retry(t, h, attempt);
-                        }
-                    });
-                    case "unknown" -> takeOver(t, h, rec, true, attempt);
-                    default -> forward(t, h, home.get(), rec, attempt);
-                }
-            });
-        });
-    }
-
-    private void retry(ClientTransport t, ResumeHandshake h, int attempt) {
-        if (attempt >= MAX_ROUTE_ATTEMPTS) {
-            t.close("session " + h.clientId() + " keeps changing hands; try again");
-        } else {
-            resumeSession(t, h, attempt + 1);
         }
     }
 
-    /** Makes this node the session's home from its record, fenced by the epoch we read. */
-    private void takeOver(ClientTransport t, ResumeHandshake h, SessionRecord rec, boolean homeLost, int attempt) {
-        long id = h.clientId();
-        SessionRecord mine = rec.withEpoch(rec.epoch() + 1, options.nodeName()).withAttached(true, now());
-        store.replace(rec.epoch(), mine).onComplete(ar -> {
-            if (ar.failed() || !ar.result()) {
-                retry(t, h, attempt); // someone else changed the record first: look again
-                return;
-            }
-            if (t.closed()) {
-                return;
-            }
-            metrics.takeovers.incrementAndGet();
-            Log.info(who(), "session " + id + ": took over from " + rec.homeNode()
-                    + (homeLost ? " (home lost; " + rec.connections().size() + " connections there are closed)" : ""));
-            adopt(t, h, new RelaySession(this, mine, ServerSessionEngine.restore(id, options.engineConfig(),
-                    RecordCodec.snapshot(rec), homeLost)));
-        });
+    // ------------------------------------------------------------------ the session table
+
+    RelaySession session(long clientId) {
+        return sessions.get(clientId);
     }
 
-    private void adopt(ClientTransport t, ResumeHandshake h, RelaySession s) {
+    /**
+     * Makes {@code s} the session for its client id here (ending any other) and attaches the
+     * transport. The store already names this node as the session's home, so the session is
+     * served here even when the transport closed while the store was asked: it waits detached
+     * for its client, who comes back here or through another node (which then asks this one).
+     */
+    void adopt(ClientTransport t, ResumeHandshake h, RelaySession s) {
         RelaySession old = sessions.put(h.clientId(), s);
         if (old != null && old != s) {
-            old.end("replaced");
+            old.end(RelaySession.EndReason.REPLACED);
         }
-        s.attach(t, h);
-        t.attached(s);
+        if (t.closed()) {
+            s.adoptedDetached();
+        } else {
+            s.attach(t, h);
+        }
     }
 
-    /** Passes the client's transport, raw, to the session's home over its peer port. */
-    private void forward(ClientTransport t, ResumeHandshake h, NodeInfo home, SessionRecord rec, int attempt) {
-        peerClient.connect(home.peerPort(), home.peerHost()).onComplete(ar -> {
-            if (ar.failed()) {
-                Log.info(who(), "session " + h.clientId() + ": home " + home.name() + " unreachable ("
-                        + ar.cause().getMessage() + "); taking the session over");
-                takeOver(t, h, rec, true, attempt);
-                return;
-            }
-            if (t.closed()) {
-                ar.result().close();
-                return;
-            }
-            metrics.forwarded.incrementAndGet();
-            Log.info(who(), "session " + h.clientId() + ": forwarding the transport to its home " + home.name());
-            hops.add(t);
-            t.becomeHop(ar.result(), options.clusterSecret(), now());
-        });
+    /** Takes {@code s} out of the table (it is about to end or has been let go). */
+    void forget(RelaySession s) {
+        sessions.remove(s.clientId, s);
+    }
+
+    void sessionEnded(RelaySession s, long epoch) {
+        sessions.remove(s.clientId, s);
+        store.remove(s.clientId, epoch).onFailure(e -> log.warn(Event.STORE_UNAVAILABLE, "session " + s.clientId
+                + ": its record could not be removed (" + e.getMessage() + "); it expires with the session TTL",
+                "client_id", s.clientId));
+    }
+
+    Collection<RelaySession> sessions() {
+        return sessions.values();
+    }
+
+    void hopStarted(ClientTransport t) {
+        hops.add(t);
     }
 
     void hopEnded(ClientTransport t) {
         hops.remove(t);
     }
 
-    // ------------------------------------------------------------------ control messages
-
-    private Future<String> onControl(String op, JsonObject body) {
-        long id = body.getLong("clientId");
-        RelaySession s = sessions.get(id);
-        if (ClusterControl.KILL.equals(op)) {
-            if (s != null && s.epoch() == body.getLong("epoch")) {
-                Log.info(who(), "session " + id + ": killed by a Start Session on " + body.getString("by"));
-                sessions.remove(id);
-                s.end("replaced by a Start Session on " + body.getString("by"));
-            }
-            return Future.succeededFuture("ok");
-        }
-        if (ClusterControl.HANDOVER.equals(op)) {
-            if (s == null || s.ended()) {
-                return Future.succeededFuture("unknown");
-            }
-            String to = body.getString("to");
-            return s.handOver(to).onSuccess(answer -> {
-                if ("ok".equals(answer)) {
-                    sessions.remove(id, s);
-                    Log.info(who(), "session " + id + " handed over to " + to + " (idle)");
-                }
-            });
-        }
-        return Future.succeededFuture("unknown op");
+    Set<ClientTransport> hops() {
+        return hops;
     }
 
     // ------------------------------------------------------------------ drain
@@ -304,50 +204,21 @@ public final class Relay extends VerticleBase {
     /**
      * Graceful drain (SIGTERM): stop accepting clients, drop the transports we only forward,
      * let idle sessions move away, serve sessions with open connections until they close or
-     * {@code grace} ends, then close what remains and write every record.
+     * the grace ends, then close what remains and write every record. Fails if a record could
+     * not be written (those sessions are taken over from older records).
      */
     public Future<Void> drain() {
-        draining = true;
-        Log.info(who(), "draining: " + sessions.size() + " sessions, " + hops.size() + " forwarded transports");
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        for (ClientTransport hop : hops.toArray(ClientTransport[]::new)) {
-            hop.close("node draining; reconnect elsewhere");
+        if (drain == null) {
+            drain = new NodeDrain(this);
         }
-        for (RelaySession s : sessions.values()) {
-            s.drain();
-        }
-        Promise<Void> done = Promise.promise();
-        long started = now();
-        long deadline = started + options.drainGrace().toMillis();
-        // Idle sessions leave with their clients, which come back through another node and ask
-        // for a handover; give them a few seconds to, then their records are left for takeover.
-        long idleWait = started + Math.min(options.drainGrace().toMillis(), 5_000);
-        vertx.setPeriodic(50, timer -> {
-            sessions.values().removeIf(RelaySession::ended);
-            boolean busy = sessions.values().stream().anyMatch(s -> s.upstreamCount() > 0);
-            if (sessions.isEmpty() || (!busy && now() >= idleWait) || now() >= deadline) {
-                vertx.cancelTimer(timer);
-                for (RelaySession s : sessions.values()) {
-                    s.abortConnections();
-                }
-                Future.join(sessions.values().stream().map(RelaySession::flushRecord).toList())
-                        .onComplete(x -> {
-                            Log.info(who(), "drained");
-                            done.complete();
-                        });
-            }
-        });
-        return closed.compose(v -> done.future());
+        return drain.run(server == null ? Future.succeededFuture() : server.close());
     }
 
     boolean draining() {
-        return draining;
+        return drain != null;
     }
 
-    void sessionEnded(RelaySession s, long epoch) {
-        sessions.remove(s.clientId, s);
-        store.remove(s.clientId, epoch);
-    }
+    // ------------------------------------------------------------------ what the parts share
 
     long now() {
         return System.currentTimeMillis();
@@ -365,12 +236,32 @@ public final class Relay extends VerticleBase {
         return metrics;
     }
 
+    EventLog log() {
+        return log;
+    }
+
     SessionStore store() {
         return store;
     }
 
+    Directory directory() {
+        return directory;
+    }
+
+    ClusterControl control() {
+        return control;
+    }
+
     UpstreamDialer dialer() {
         return dialer;
+    }
+
+    NetClient peerClient() {
+        return peerClient;
+    }
+
+    HandshakeRouter router() {
+        return router;
     }
 
     /** The port the client listener got (useful when asked for port 0). */

@@ -2,7 +2,7 @@ package io.reconnector.relay;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters a relay operator watches; printed in the periodic status line. */
+/** Counters of what a relay did; tests read them, and an operator's metrics endpoint will. */
 public final class RelayMetrics {
     public final AtomicLong protocolErrors = new AtomicLong();
     public final AtomicLong sessionsStarted = new AtomicLong();

@@ -51,10 +51,19 @@ public final class RelayNode {
         return relay;
     }
 
-    /** Graceful drain (see {@link Relay#drain()}), run on the relay's own event loop. */
+    /**
+     * Graceful drain (see {@link Relay#drain()}), run on the relay's own event loop; fails when
+     * session records could not be written.
+     */
     public Future<Void> drain() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        relay.vertx().runOnContext(v -> relay.drain().onComplete(ar -> done.complete(null)));
+        relay.vertx().runOnContext(v -> relay.drain().onComplete(ar -> {
+            if (ar.succeeded()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(ar.cause());
+            }
+        }));
         return Future.fromCompletionStage(done);
     }
 

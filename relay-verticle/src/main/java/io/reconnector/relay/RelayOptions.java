@@ -23,7 +23,7 @@ public record RelayOptions(HostPort listen, List<AddressRule> allow, List<Addres
                            byte[] clusterSecret, Duration drainGrace, String clusterDns) {
 
     public EngineConfig engineConfig() {
-        return EngineConfig.defaults().withReceiveWindow(windowBytes)
+        return EngineConfig.serverDefaults().withReceiveWindow(windowBytes)
                 .withTiming(keepalive.toMillis(), deadAfter.toMillis());
     }
 

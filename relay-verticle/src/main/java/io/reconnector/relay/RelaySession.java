@@ -1,99 +1,118 @@
 package io.reconnector.relay;
 
-import io.reconnector.edge.EffectRunner;
-import io.reconnector.edge.Errnos;
-import io.reconnector.edge.Log;
-import io.reconnector.edge.SocketPipe;
+import io.reconnector.edge.EffectApplier;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.EventLog;
 import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.engine.ServerSessionEngine;
-import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Frame;
-import io.reconnector.protocol.frame.SequencedFrame;
-import io.reconnector.store.ConnectionRecord;
 import io.reconnector.store.SessionRecord;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One session on its home node: the server engine, the upstream sockets it owns, and the
- * client transport attached right now (if any). Carries out the engine's effects in the
- * order the engine produced them, even when carrying one out causes more.
+ * One session on its home node, through its life: transports attach and detach, a detached
+ * session expires, Start Session or another node's takeover ends it, a drain or a handover
+ * lets it go. The engine's effects are carried out by {@link RelaySessionEffects}, the upstream
+ * sockets live in an {@link UpstreamTable}, and the record in the cluster is kept in step by a
+ * {@link RecordReplicator}.
  */
 final class RelaySession {
-    private final Relay relay;
+    /** Where the session is in its life on this node. */
+    enum State {
+        /** Served here: engine, sockets and record. */
+        HOME,
+        /** Let go without ending (handed to another node, or this node is leaving): the record lives on. */
+        RELEASED,
+        /** Over for good: sockets closed, record removed. */
+        ENDED
+    }
+
+    /** Why a session ended here. */
+    enum EndReason {
+        CLIENT_ENDED("ended by the client (clean close, no connection open)"),
+        EXPIRED("expired while detached"),
+        REPLACED("replaced by a new Start Session"),
+        KILLED("replaced by a Start Session on another node"),
+        FENCED("fenced off: another node holds a newer epoch");
+
+        final String description;
+
+        EndReason(String description) {
+            this.description = description;
+        }
+    }
+
     final long clientId;
-    private final ServerSessionEngine engine;
+    final Relay relay;
+    final ServerSessionEngine engine;
+    final EventLog log;
+    final UpstreamTable upstreams;
+    final RecordReplicator replicator;
+    private final EffectApplier effects;
     private SessionRecord record;
     private ClientTransport transport;
-    private final Map<Integer, Upstream> upstreams = new HashMap<>();
-    private final Map<Integer, ConnectionRecord> table = new LinkedHashMap<>();
-    private final EffectRunner effects = new EffectRunner(this::apply, frames -> {
-        if (transport != null) {
-            transport.write(frames);
-        }
-    });
-    private long expiryTimer = -1;
-    private long detachedAt;
-    private boolean ended;
-    private boolean recordDirty;
-    private long lastRecordWrite;
-    private boolean recordWriteInFlight;
-    private long attachStartedAt;
-    /** Handed to another node (or being handed): attach nothing more. */
-    private boolean released;
+    private State state = State.HOME;
     private boolean draining;
+    private long expiryTimer = -1;
+    /** When the latest attach began (System.nanoTime), to report how long a resume took. */
+    long attachStartedAt;
 
     RelaySession(Relay relay, SessionRecord record, ServerSessionEngine engine) {
         this.relay = relay;
         this.clientId = record.clientId();
         this.record = record;
         this.engine = engine;
+        this.log = relay.log().with("session " + clientId, "client_id", clientId);
+        RelaySessionEffects side = new RelaySessionEffects(this);
+        this.upstreams = new UpstreamTable(side);
+        this.effects = new EffectApplier(engine, side);
+        this.replicator = new RecordReplicator(relay.vertx(), relay.store(),
+                relay.options().replicationInterval().toMillis(), relay::now, side);
     }
 
     long epoch() {
         return record.epoch();
     }
 
-    private String who() {
-        return "relay " + relay.options().nodeName() + " session " + clientId;
+    boolean serving() {
+        return state == State.HOME;
+    }
+
+    ClientTransport transport() {
+        return transport;
     }
 
     // ------------------------------------------------------------------ transports
 
     /** A transport's handshake chose this session: it becomes the attached transport. */
     void attach(ClientTransport t, ResumeHandshake h) {
-        if (released) {
-            t.close("session moved to another node; reconnect");
+        if (state == State.RELEASED) {
+            t.close(TransportClose.SESSION_MOVED, "");
+            return;
+        }
+        if (state == State.ENDED) {
+            t.reject(clientId);
             return;
         }
         // A draining node still takes its sessions' clients back while they have open
         // connections (those can live nowhere else); once idle, the drain lets them go.
-        if (ended) {
-            t.reject(clientId);
-            return;
-        }
         if (transport != null && transport != t) {
             ClientTransport old = transport;
             transport = null;
             run(engine.transportLost());
-            old.close("a newer transport took the session over");
+            old.close(TransportClose.NEWER_TRANSPORT, "");
         }
         cancelExpiry();
         transport = t;
-        attachStartedAt = System.nanoTime();
         long now = relay.now();
-        run(h.resume() ? engine.resume(h.clientLastAcked(), now) : engine.start(now));
+        attachStartedAt = System.nanoTime();
         record = record.withAttached(true, now);
-        recordDirty = true;
+        replicator.changed();
+        run(h.resume() ? engine.resume(h.clientLastAcked(), now) : engine.start(now));
+        t.attached(this);
     }
 
     void receive(ClientTransport t, Frame f) {
@@ -115,22 +134,32 @@ final class RelaySession {
         }
         transport = null;
         run(engine.transportLost());
-        if (cleanFinish && engine.idle()) {
-            Log.info(who(), "ended by the client (clean close, no connection open)");
-            end("ended by the client");
+        if (state != State.HOME) {
             return;
         }
-        detachedAt = relay.now();
-        record = record.withAttached(false, detachedAt);
-        recordDirty = true;
-        writeRecordSoon();
-        expiryTimer = relay.vertx().setTimer(relay.options().sessionTtl().toMillis(), id -> {
+        if (cleanFinish && engine.idle()) {
+            end(EndReason.CLIENT_ENDED);
+            return;
+        }
+        detached();
+    }
+
+    /** Taken on without a transport (the one that asked for it closed meanwhile). */
+    void adoptedDetached() {
+        detached();
+    }
+
+    /** No transport any more: the record says so, and the session expires unless one comes back. */
+    private void detached() {
+        record = record.withAttached(false, relay.now());
+        replicator.changed();
+        replicator.tick();
+        long ttl = relay.options().sessionTtl().toMillis();
+        expiryTimer = relay.vertx().setTimer(ttl, id -> {
             expiryTimer = -1;
-            if (transport == null && !ended) {
+            if (transport == null && state == State.HOME) {
                 relay.metrics().sessionsExpired.incrementAndGet();
-                Log.info(who(), "expired after " + relay.options().sessionTtl().toSeconds() + " s detached; closing "
-                        + upstreams.size() + " upstream connections");
-                end("expired");
+                end(EndReason.EXPIRED);
             }
         });
     }
@@ -142,66 +171,85 @@ final class RelaySession {
         }
     }
 
+    // ------------------------------------------------------------------ endings
+
     /** Kills the session: upstream sockets closed, buffers dropped, record removed. */
-    void end(String why) {
-        if (ended) {
+    void end(EndReason why) {
+        if (state != State.HOME) {
             return;
         }
-        ended = true;
-        closeLocal(false, "session " + why);
+        state = State.ENDED;
+        log.info(Event.SESSION_ENDED, why.description + "; closing " + upstreams.size() + " upstream connections",
+                "reason", why.name());
+        closeLocal(false, TransportClose.SESSION_ENDED);
         relay.sessionEnded(this, record.epoch());
     }
 
+    /** This node is leaving: close what is local, keep the record for whoever takes over. */
+    void leave() {
+        if (state != State.HOME) {
+            return;
+        }
+        state = State.RELEASED;
+        closeLocal(true, TransportClose.RELAY_STOPPING);
+    }
+
     /** Closes what lives on this node (upstream sockets, the attached transport); the record is untouched. */
-    private void closeLocal(boolean reset, String why) {
+    private void closeLocal(boolean reset, TransportClose why) {
         cancelExpiry();
-        for (Upstream u : new ArrayList<>(upstreams.values())) {
-            u.detach();
-            if (reset) {
-                u.pipe.reset();
-            } else {
-                u.pipe.close();
+        replicator.stop();
+        for (UpstreamTable.Upstream u : upstreams.removeAll()) {
+            if (u.pipe() != null) {
+                if (reset) {
+                    u.pipe().reset();
+                } else {
+                    u.pipe().close();
+                }
             }
         }
-        upstreams.clear();
         if (transport != null) {
             ClientTransport t = transport; // cleared first, so its close is not taken for a detach
             transport = null;
-            t.close(why);
+            t.close(why, "");
         }
-    }
-
-    boolean ended() {
-        return ended || released;
     }
 
     /**
      * Hands this session to {@code node} if it is idle: the exact record goes to the store with
      * a new epoch and the new home, and this node lets go without closing anything.
      */
-    Future<String> handOver(String node) {
-        if (ended || released) {
-            return Future.succeededFuture("unknown");
+    Future<ClusterControl.HandoverAnswer> handOver(String node) {
+        if (state != State.HOME) {
+            return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
         }
         if (!engine.idle()) {
-            return Future.succeededFuture("busy");
+            return Future.succeededFuture(ClusterControl.HandoverAnswer.BUSY);
         }
-        released = true;
+        // The client came back through another node: a transport still attached here is a
+        // half-open leftover. Closed first, so nothing changes the session while it moves.
+        state = State.RELEASED;
         if (transport != null) {
             ClientTransport t = transport;
             transport = null;
             run(engine.transportLost());
-            t.close("session moving to " + node);
+            t.close(TransportClose.SESSION_MOVED, "to " + node);
         }
         cancelExpiry();
         SessionRecord exact = snapshot();
         SessionRecord moved = exact.withEpoch(exact.epoch() + 1, node).withAttached(false, relay.now());
-        return relay.store().replace(exact.epoch(), moved).map(ok -> {
-            if (!ok) {
-                released = false;
-                return "busy";
+        return relay.store().replace(exact.epoch(), moved).transform(ar -> {
+            if (ar.failed()) {
+                state = State.HOME; // the store is down: the session stays here, detached
+                detached();
+                return Future.failedFuture(ar.cause());
             }
-            return "ok";
+            if (!ar.result()) {
+                state = State.HOME; // someone changed the record first: our epoch is stale
+                end(EndReason.FENCED);
+                return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
+            }
+            replicator.stop();
+            return Future.succeededFuture(ClusterControl.HandoverAnswer.MOVED);
         });
     }
 
@@ -212,43 +260,32 @@ final class RelaySession {
     }
 
     private void closeIfIdleWhileDraining() {
-        if (draining && transport != null && engine.idle() && !ended && !released) {
+        if (draining && transport != null && engine.idle() && state == State.HOME) {
             ClientTransport t = transport;
-            writeRecordNow().onComplete(x -> t.close("node draining; the session moves with the client"));
+            replicator.recorded().onComplete(x -> t.close(TransportClose.DRAINING, "the session moves with the client"));
         }
     }
 
     /** The drain's grace is over: every connection still open ends with Connection Closed. */
     void abortConnections() {
-        for (Upstream u : new ArrayList<>(upstreams.values())) {
-            u.detach();
-            upstreams.remove(u.id);
-            table.remove(u.id);
-            u.pipe.reset();
+        for (UpstreamTable.Upstream u : upstreams.removeAll()) {
+            if (u.pipe() != null) {
+                u.pipe().reset();
+            }
             run(engine.localClosed(u.id));
         }
-    }
-
-    /** This node is leaving: close what is local, keep the record for whoever takes over. */
-    void leave() {
-        if (ended || released) {
-            return;
-        }
-        released = true;
-        closeLocal(true, "relay stopping");
+        replicator.changed();
     }
 
     /** Writes the record now (for a drain's last word). */
-    Future<Boolean> flushRecord() {
-        return ended || released ? Future.succeededFuture(true) : writeRecordNow();
+    Future<Void> flushRecord() {
+        return state == State.HOME ? replicator.recorded() : Future.succeededFuture();
     }
 
     void tick(long now) {
-        if (!ended) {
+        if (state == State.HOME) {
             run(engine.tick(now));
-            if (recordDirty) {
-                writeRecordSoon();
-            }
+            replicator.tick();
         }
     }
 
@@ -256,208 +293,16 @@ final class RelaySession {
         return upstreams.size();
     }
 
-    // ------------------------------------------------------------------ effects
+    /** The record as it should be stored now: ownership, progress, unacked frames, connections. */
+    SessionRecord snapshot() {
+        return record.withProgress(engine.lastHandled(), engine.nextMessageId(), upstreams.records(),
+                RecordCodec.frames(engine.unackedFrames()));
+    }
 
-    private void run(List<Effect> produced) {
+    void run(List<Effect> produced) {
         effects.run(produced);
         if (draining) {
             closeIfIdleWhileDraining();
         }
-    }
-
-    private void apply(Effect e) {
-        if (e instanceof Effect.Send s) {
-            if (s.frame() instanceof SequencedFrame) {
-                recordDirty = true; // the runner writes it; the record must learn of it
-            }
-        } else if (e instanceof Effect.Deliver d) {
-            Upstream u = upstreams.get(d.connectionId());
-            if (u != null) {
-                int n = d.data().length();
-                u.pipe.write(d.data()).onSuccess(v -> {
-                    if (!ended && upstreams.get(d.connectionId()) == u) {
-                        run(engine.consumed(d.connectionId(), n));
-                    }
-                });
-            }
-        } else if (e instanceof Effect.DeliverEof eof) {
-            Upstream u = upstreams.get(eof.connectionId());
-            if (u != null) {
-                u.pipe.shutdownOutput();
-            }
-        } else if (e instanceof Effect.CloseConnection c) {
-            Upstream u = upstreams.remove(c.connectionId());
-            table.remove(c.connectionId());
-            recordDirty = true;
-            if (!c.graceful()) {
-                Log.info(who(), "connection " + c.connectionId() + " aborted: " + c.reason());
-            }
-            if (u != null) {
-                u.detach();
-                if (c.graceful()) {
-                    u.pipe.close();
-                } else {
-                    u.pipe.reset();
-                }
-            }
-        } else if (e instanceof Effect.PauseReading p) {
-            Upstream u = upstreams.get(p.connectionId());
-            if (u != null) {
-                u.pipe.pause();
-            }
-        } else if (e instanceof Effect.ResumeReading r) {
-            Upstream u = upstreams.get(r.connectionId());
-            if (u != null) {
-                u.pipe.resume();
-            }
-        } else if (e instanceof Effect.OpenUpstream o) {
-            open(o);
-        } else if (e instanceof Effect.Established est) {
-            double ms = (System.nanoTime() - attachStartedAt) / 1e6;
-            if (est.resumed()) {
-                relay.metrics().sessionsResumed.incrementAndGet();
-                Log.info(who(), String.format("resumed: %d messages replayed, %d connections open, %.1f ms",
-                        est.retransmitted(), upstreams.size(), ms));
-            } else {
-                relay.metrics().sessionsStarted.incrementAndGet();
-                Log.info(who(), "started");
-            }
-        } else if (e instanceof Effect.TransportDead dead) {
-            if (transport != null) {
-                transport.close("nothing received for " + dead.silentMillis() + " ms");
-            }
-        } else if (e instanceof Effect.ProtocolError pe) {
-            relay.metrics().protocolErrors.incrementAndGet();
-            if (transport != null) {
-                transport.close("protocol error: " + pe.error().getMessage());
-            }
-        }
-        // AbandonDial is handled where the dial completes; ConnectResult and Rejected are client-side.
-    }
-
-    private void open(Effect.OpenUpstream o) {
-        int id = o.connectionId();
-        String refusal = relay.options().policy().refusal(o.address(), o.port());
-        if (refusal != null) {
-            relay.metrics().connectionsDenied.incrementAndGet();
-            Log.info(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " refused: " + refusal);
-            run(engine.upstreamFailed(id, o.token(), ConnectFailed.EACCES));
-            return;
-        }
-        ConnectionRecord rec = new ConnectionRecord(id, o.address().toString(), o.port(),
-                relay.options().nodeName(), ConnectionRecord.State.DIALLING);
-        table.put(id, rec);
-        // Recorded before dialling, so a node that takes this session over never dials it twice.
-        long asked = System.nanoTime();
-        writeRecordNow().onComplete(stored -> {
-            long recorded = System.nanoTime();
-            relay.dialer().dial(o.address(), o.port()).onComplete(ar -> {
-                Log.debug(who(), String.format("connection %d: recorded in %.2f ms, dialled in %.2f ms", id,
-                        (recorded - asked) / 1e6, (System.nanoTime() - recorded) / 1e6));
-                dialled(o, rec, ar);
-            });
-        });
-    }
-
-    private void dialled(Effect.OpenUpstream o, ConnectionRecord rec, AsyncResult<NetSocket> ar) {
-        int id = o.connectionId();
-        if (ar.failed()) {
-            table.remove(id);
-            Log.debug(who(), "connection " + id + " to " + o.address() + ":" + o.port() + " failed: "
-                    + ar.cause().getMessage());
-            run(engine.upstreamFailed(id, o.token(), Errnos.of(ar.cause())));
-            return;
-        }
-        NetSocket socket = ar.result();
-        if (ended) {
-            socket.close();
-            return;
-        }
-        List<Effect> effects = engine.upstreamConnected(id, o.token());
-        if (effects.stream().anyMatch(x -> x instanceof Effect.AbandonDial)) {
-            socket.close();
-            return;
-        }
-        relay.metrics().connectionsOpened.incrementAndGet();
-        table.put(id, rec.withState(ConnectionRecord.State.OPEN));
-        Upstream u = new Upstream(id, new SocketPipe(socket));
-        upstreams.put(id, u);
-        u.pipe.listen(u);
-        run(effects);
-    }
-
-    /** One upstream socket, reporting to the engine while it still belongs to the session. */
-    private final class Upstream implements SocketPipe.Listener {
-        final int id;
-        final SocketPipe pipe;
-        private boolean detached;
-
-        Upstream(int id, SocketPipe pipe) {
-            this.id = id;
-            this.pipe = pipe;
-        }
-
-        void detach() {
-            detached = true;
-        }
-
-        private boolean current() {
-            return !detached && !ended && upstreams.get(id) == this;
-        }
-
-        @Override
-        public void onData(Buffer data) {
-            if (current()) {
-                run(engine.write(id, data));
-            }
-        }
-
-        @Override
-        public void onEof() {
-            if (current()) {
-                run(engine.localEof(id));
-            }
-        }
-
-        @Override
-        public void onClosed(Throwable cause) {
-            if (current()) {
-                upstreams.remove(id);
-                table.remove(id);
-                run(engine.localClosed(id));
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ the record
-
-    private SessionRecord snapshot() {
-        return record.withProgress(engine.lastHandled(), engine.nextMessageId(), new ArrayList<>(table.values()),
-                RecordCodec.frames(engine.unackedFrames()));
-    }
-
-    /** Writes the record if it changed and the replication interval has passed. */
-    private void writeRecordSoon() {
-        long now = relay.now();
-        if (recordDirty && !recordWriteInFlight && now - lastRecordWrite >= relay.options().replicationInterval().toMillis()) {
-            writeRecordNow();
-        }
-    }
-
-    private Future<Boolean> writeRecordNow() {
-        if (ended || released) {
-            return Future.succeededFuture(false);
-        }
-        record = snapshot();
-        recordDirty = false;
-        recordWriteInFlight = true;
-        lastRecordWrite = relay.now();
-        return relay.store().update(record).onComplete(ar -> {
-            recordWriteInFlight = false;
-            if (ar.succeeded() && !ar.result() && !ended && !released) {
-                Log.info(who(), "fenced off: another owner holds a newer epoch; stopping");
-                end("fenced off");
-            }
-        });
     }
 }

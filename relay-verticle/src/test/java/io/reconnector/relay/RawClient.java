@@ -22,7 +22,11 @@ public final class RawClient implements AutoCloseable {
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
 
     public RawClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(InetAddress.getLoopbackAddress().getHostAddress(), port);
+    }
+
+    public RawClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
     }

@@ -1,6 +1,7 @@
 package io.reconnector.relay;
 
 import io.reconnector.edge.HostPort;
+import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
@@ -13,59 +14,51 @@ import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A relay in this JVM (in-process store) driven over real sockets by hand-made frames. */
+@ExtendWith(VertxExtension.class)
 class RelaySocketTest {
     private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
     private static final AtomicLong CLIENT_IDS = new AtomicLong(100);
-    private static Vertx vertx;
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(3);
     private static Relay relay;
     private static Upstream upstream;
 
     @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
+    static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
         upstream = new Upstream();
         RelayOptions options = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                 List.of(AddressRule.parse("127.0.0.0/8")), List.of(AddressRule.parse("127.0.0.1:1-10")),
-                Duration.ofMillis(800), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, "test");
+                Duration.ofMillis(800), Duration.ofMillis(200), DEAD_AFTER, 64 * 1024, "test");
         relay = new Relay(options, null);
-        vertx.deployVerticle(relay).toCompletionStage().toCompletableFuture().get();
+        vertx.deployVerticle(relay).onComplete(ctx.succeedingThenComplete());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
         upstream.close();
-    }
-
-    static void waitFor(String what, long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(5);
-        }
     }
 
     /** Starts a session and opens connection 1 to the echo upstream, granting the relay a window. */
     private static RawClient startWithEcho(long clientId) throws Exception {
         RawClient c = new RawClient(relay.port());
         c.send(new StartSession(clientId));
-        assertEquals(new SessionStarted(clientId, 0xFFFF), c.next(SessionStarted.class));
+        assertEquals(new SessionStarted(clientId, Serial16.NONE), c.next(SessionStarted.class));
         c.send(new NewConnection(0, 1, LOOPBACK, upstream.port()));
         Connected connected = c.next(Connected.class);
         assertEquals(1, connected.connectionId());
@@ -95,13 +88,28 @@ class RelaySocketTest {
     }
 
     @Test
-    void aTruncatedFrameThenCloseHurtsNobody() throws Exception {
+    void aTruncatedFrameThenCloseStartsNothingAndIsNoError() throws Exception {
+        long started = relay.metrics().sessionsStarted.get();
+        long errors = relay.metrics().protocolErrors.get();
         try (RawClient cut = new RawClient(relay.port())) {
-            cut.sendBytes(new byte[] {0x01, 0, 0});
+            cut.sendBytes(new byte[] {0x01, 0, 0}); // the first 3 of Start Session's 5 bytes
         }
         try (RawClient good = startWithEcho(CLIENT_IDS.incrementAndGet())) {
             good.send(new Data(1, 1, 256, Buffer.buffer("ok")));
             assertEquals(Buffer.buffer("ok"), good.next(Data.class).payload());
+        }
+        assertEquals(started + 1, relay.metrics().sessionsStarted.get(), "only the good client started a session");
+        assertEquals(errors, relay.metrics().protocolErrors.get(), "a frame cut short by a close is not a protocol error");
+    }
+
+    @Test
+    void aTransportThatNeverFinishesItsHandshakeIsClosedAfterTheDeadInterval() throws Exception {
+        try (RawClient slow = new RawClient(relay.port())) {
+            slow.sendBytes(new byte[] {0x02, 0, 0}); // part of a Reconnect, then silence
+            long t0 = System.nanoTime();
+            assertTrue(slow.closedByRelay(DEAD_AFTER.toMillis() + 2000), "closed by the relay");
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(DEAD_AFTER.toMillis() - 500),
+                    "not before the dead interval");
         }
     }
 
@@ -130,9 +138,9 @@ class RelaySocketTest {
         try (RawClient first = startWithEcho(id); RawClient second = new RawClient(relay.port())) {
             java.util.concurrent.atomic.AtomicBoolean ours = upstream.connection(index);
             second.send(new StartSession(id));
-            assertEquals(new SessionStarted(id, 0xFFFF), second.next(SessionStarted.class));
+            assertEquals(new SessionStarted(id, Serial16.NONE), second.next(SessionStarted.class));
             assertTrue(first.closedByRelay(3000), "the old session's transport is closed");
-            waitFor("the old session's upstream connection is closed", 3000, ours::get);
+            await("the old session's upstream connection is closed").atMost(3, TimeUnit.SECONDS).untilTrue(ours);
         }
     }
 
@@ -160,7 +168,7 @@ class RelaySocketTest {
         java.util.concurrent.atomic.AtomicBoolean ours = upstream.connection(index);
         c.socket.setSoLinger(true, 0);
         c.close();
-        waitFor("the upstream connection is closed after the session TTL", 5000, ours::get);
+        await("the upstream connection is closed after the session TTL").atMost(5, TimeUnit.SECONDS).untilTrue(ours);
         try (RawClient late = new RawClient(relay.port())) {
             late.send(new ReconnectSession(id, 0));
             assertEquals(new SessionRejected(id), late.next(SessionRejected.class));
@@ -169,10 +177,9 @@ class RelaySocketTest {
 
     @Test
     void destinationPolicyAndRefusedPortsGiveConnectFailedWithErrno() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        // A closed loopback port: nothing here binds privileged ports, and this one is not denied.
+        Ipv4Address nobody = Ipv4Address.parse("127.0.0.2");
+        int closedPort = 9;
         try (RawClient c = new RawClient(relay.port())) {
             long id = CLIENT_IDS.incrementAndGet();
             c.send(new StartSession(id));
@@ -181,7 +188,7 @@ class RelaySocketTest {
             assertEquals(ConnectFailed.EACCES, c.next(ConnectFailed.class).errno());
             c.send(new NewConnection(1, 2, Ipv4Address.parse("169.254.169.254"), 80)); // built-in deny
             assertEquals(ConnectFailed.EACCES, c.next(ConnectFailed.class).errno());
-            c.send(new NewConnection(2, 3, LOOPBACK, closedPort));
+            c.send(new NewConnection(2, 3, nobody, closedPort));
             assertEquals(ConnectFailed.ECONNREFUSED, c.next(ConnectFailed.class).errno());
         }
     }
@@ -196,7 +203,7 @@ class RelaySocketTest {
             assertTrue(c.closedByRelay(3000));
         }
         try (RawClient again = new RawClient(relay.port())) {
-            again.send(new ReconnectSession(id, 0xFFFF));
+            again.send(new ReconnectSession(id, Serial16.NONE));
             assertEquals(new SessionRejected(id), again.next(SessionRejected.class), "the session has ended");
         }
     }

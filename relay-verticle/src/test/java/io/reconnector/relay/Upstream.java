@@ -55,14 +55,9 @@ public final class Upstream implements AutoCloseable {
     }
 
     /** The end flag of the {@code index}-th connection accepted (0-based), once it has been accepted. */
-    public AtomicBoolean connection(int index) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (connectionEnded.size() <= index) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("connection " + index + " was never accepted");
-            }
-            Thread.sleep(2);
-        }
+    public AtomicBoolean connection(int index) {
+        org.awaitility.Awaitility.await("connection " + index + " is accepted")
+                .atMost(java.time.Duration.ofSeconds(10)).until(() -> connectionEnded.size() > index);
         return connectionEnded.get(index);
     }
 

@@ -26,11 +26,15 @@ public final class EmbeddedHazelcast {
         config.setInstanceName(instanceName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
-        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        // Bind to the cluster host only, and take it as given: Hazelcast's interface matching
+        // knows only addresses configured on an interface, not the rest of 127.0.0.0/8.
+        config.setProperty("hazelcast.local.localAddress", host);
+        config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port == 0 ? 5701 : port).setPortAutoIncrement(port == 0);
-        network.getInterfaces().setEnabled(true).addInterface(host);
+        network.getInterfaces().setEnabled(false);
         network.setPublicAddress(null);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);

@@ -1,13 +1,16 @@
 package io.reconnector.store;
 
+import io.reconnector.protocol.Serial16;
+
 import java.io.Serializable;
 import java.util.List;
 
 /**
  * What the cluster knows of one session, keyed by client id.
  *
- * @param epoch              fencing token: bumped by every change of home or of the attached
- *                           transport; a node holding an older epoch stops serving the session
+ * @param epoch              fencing token: bumped by every Start Session and every change of home
+ *                           (handover, takeover); a node whose write finds a newer epoch stops
+ *                           serving the session
  * @param homeNode           the node running the session engine and holding the upstream sockets
  * @param attached           whether a client transport is attached right now
  * @param changedAt          when {@code attached} last changed (epoch millis)
@@ -28,7 +31,7 @@ public record SessionRecord(long clientId, long epoch, String homeNode, boolean 
 
     /** A session just started by Start Session on {@code node}. */
     public static SessionRecord started(long clientId, long epoch, String node, long now) {
-        return new SessionRecord(clientId, epoch, node, true, now, 0xFFFF, 0, List.of(), List.of());
+        return new SessionRecord(clientId, epoch, node, true, now, Serial16.NONE, 0, List.of(), List.of());
     }
 
     public SessionRecord withAttached(boolean nowAttached, long now) {

@@ -45,7 +45,7 @@ abstract class SessionStoreContract {
         assertEquals(id, r.clientId());
         assertEquals("n1", r.homeNode());
         assertTrue(r.attached());
-        assertEquals(0xFFFF, r.lastClientHandled());
+        assertEquals(io.reconnector.protocol.Serial16.NONE, r.lastClientHandled());
         assertEquals(0, r.nextServerId());
         assertEquals(Optional.of(r).map(SessionRecord::epoch), await(store().get(id)).map(SessionRecord::epoch));
     }

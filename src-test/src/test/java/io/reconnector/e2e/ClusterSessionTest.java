@@ -1,6 +1,8 @@
 package io.reconnector.e2e;
 
 import com.sun.net.httpserver.HttpServer;
+import io.reconnector.edge.Event;
+import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.Ipv4Address;
@@ -12,34 +14,39 @@ import io.reconnector.relay.Upstream;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Session life across the cluster: Start elsewhere, idle sessions moving, rolling restarts. */
 class ClusterSessionTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
     void startSessionOnOneNodeKillsTheSessionHomedOnAnother() throws Exception {
         try (Upstream upstream = new Upstream(); RelayCluster c = new RelayCluster(List.of())) {
             long id = 77;
-            RawClient a = new RawClient(c.clientPorts[0]);
+            RawClient a = new RawClient(c.host(0), RelayCluster.CLIENT_PORT);
             a.send(new StartSession(id));
-            assertEquals(new SessionStarted(id, 0xFFFF), a.next(SessionStarted.class));
+            assertEquals(new SessionStarted(id, Serial16.NONE), a.next(SessionStarted.class));
             a.send(new NewConnection(0, 1, Ipv4Address.parse("127.0.0.1"), upstream.port()));
             Connected connected = a.next(Connected.class);
             a.send(new Ack(connected.messageId(), 64));
             AtomicBoolean upstreamEnded = upstream.connection(0);
 
-            try (RawClient b = new RawClient(c.clientPorts[1])) {
+            try (RawClient b = new RawClient(c.host(1), RelayCluster.CLIENT_PORT)) {
                 b.send(new StartSession(id));
-                assertEquals(new SessionStarted(id, 0xFFFF), b.next(SessionStarted.class));
+                assertEquals(new SessionStarted(id, Serial16.NONE), b.next(SessionStarted.class));
                 assertTrue(a.closedByRelay(10_000), "node n1 closed the old session's transport");
-                Wait.until("the old session's upstream connection is closed", 10_000, upstreamEnded::get);
-                c.relays[0].await("killed by a Start Session on n2", 5_000);
+                await("the old session's upstream connection is closed").atMost(WAIT).untilTrue(upstreamEnded);
+                c.relays[0].await(Event.SESSION_ENDED, e -> e.getLong("client_id") == id
+                        && "KILLED".equals(e.getString("reason")), Duration.ofSeconds(5));
             }
             a.close();
         }
@@ -50,20 +57,18 @@ class ClusterSessionTest {
         HttpServer http = Curl.server();
         try (RelayCluster c = new RelayCluster(List.of())) {
             c.startAgent(List.of("--socks", "127.0.0.1:0"));
-            int homeBefore = c.home();
-            for (int attempt = 0; attempt < 10 && c.count("moved here from") == 0; attempt++) {
-                int transports = c.proxy.connectionsAccepted();
+            String homeBefore = RelayCluster.name(c.home());
+            for (int attempt = 0; attempt < 10 && c.count(Event.SESSION_MOVED_IN) == 0; attempt++) {
+                int mark = c.agent.mark();
                 c.proxy.resetAll();
-                Wait.until("the agent reconnects", 20_000, () -> c.proxy.connectionsAccepted() > transports);
-                long resumes = c.agent.count("resumed: ");
-                Wait.until("the agent resumes", 20_000, () -> c.agent.count("resumed: ") > resumes);
+                c.agent.awaitFrom(mark, Event.RESUMED, e -> true, WAIT);
             }
-            assertTrue(c.count("moved here from " + RelayCluster.name(homeBefore)) > 0, c.outputs());
-            assertTrue(c.count("handed over to") > 0, c.outputs());
+            assertTrue(c.count(Event.SESSION_MOVED_IN, e -> homeBefore.equals(e.getString("from"))) > 0, c.outputs());
+            assertTrue(c.count(Event.SESSION_HANDED_OVER) > 0, c.outputs());
             Curl.Result r = Curl.get(c.socksPort, "http://localhost:" + http.getAddress().getPort() + "/moved/4");
             assertEquals(0, r.exit(), r.stderr());
             assertEquals(new String(Curl.body("moved", 4), StandardCharsets.UTF_8), r.stdout());
-            assertEquals(0, c.agent.count("rejected"));
+            assertEquals(0, c.agent.count(Event.REJECTED));
         } finally {
             http.stop(0);
         }
@@ -75,7 +80,7 @@ class ClusterSessionTest {
         try (RelayCluster c = new RelayCluster(List.of("--drain-grace", "10s"))) {
             c.startAgent(List.of("--socks", "127.0.0.1:0"));
             List<String> failures = new CopyOnWriteArrayList<>();
-            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger ok = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
             Thread load = new Thread(() -> {
                 int n = 0;
@@ -94,22 +99,23 @@ class ClusterSessionTest {
                 }
             });
             load.start();
-            Wait.until("traffic flows", 20_000, () -> ok.get() > 5);
+            await("traffic flows").atMost(WAIT).until(() -> ok.get() > 5);
             for (int i = 0; i < RelayCluster.NODES; i++) {
                 int before = ok.get();
                 // A JVM ended by SIGTERM exits 143 after its shutdown hook, which here is the drain.
                 assertEquals(143, c.relays[i].terminate(60_000), "node " + RelayCluster.name(i) + " exited on SIGTERM");
-                assertEquals(1, c.relays[i].count("drained"), c.relays[i].output());
+                assertEquals(1, c.relays[i].count(Event.RELAY_DRAINED), c.relays[i].output());
                 c.relays[i] = c.startRelay(i);
-                c.relays[i].await("relay listening on", 60_000);
-                Wait.until("traffic flows after restarting " + RelayCluster.name(i), 30_000, () -> ok.get() > before + 5);
+                c.relays[i].await(Event.RELAY_LISTENING, RelayCluster.START);
+                await("traffic flows after restarting " + RelayCluster.name(i)).atMost(Duration.ofSeconds(30))
+                        .until(() -> ok.get() > before + 5);
             }
             stop.set(true);
             load.join(60_000);
             assertEquals(List.of(), failures, c.outputs());
             assertTrue(ok.get() > 20, ok.get() + " requests");
-            assertEquals(0, c.agent.count("rejected"), "the session survived throughout\n" + c.outputs());
-            assertEquals(1, c.agent.count("connected: new session"));
+            assertEquals(0, c.agent.count(Event.REJECTED), "the session survived throughout\n" + c.outputs());
+            assertEquals(1, c.agent.count(Event.NEW_SESSION));
         } finally {
             http.stop(0);
         }

@@ -2,10 +2,14 @@ package io.reconnector.e2e;
 
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
+import io.reconnector.edge.Event;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,33 +17,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Three relays behind HAProxy: a client resumes on whichever node the balancer picks. */
 class ClusterSurviveCutsTest {
     private static final long SIZE = 200L << 20;
+    private static final int CUTS = 12;
+    /** What a node reports when the agent's session comes to it: resumed, taken on, or forwarded home. */
+    private static final Set<String> SERVED = Set.of(Event.SESSION_STARTED.key(), Event.SESSION_RESUMED.key(),
+            Event.SESSION_TAKEN_OVER.key(), Event.SESSION_MOVED_IN.key(), Event.TRANSPORT_FORWARDED.key());
 
     @Test
     void twoHundredMegabytesEachWayResumingOnEveryNode() throws Exception {
-        try (BulkServer server = new BulkServer(31, SIZE); RelayCluster c = new RelayCluster(List.of())) {
+        try (BulkServer server = BulkServer.untilClientEnds(31); RelayCluster c = new RelayCluster(List.of())) {
             c.startAgent(List.of("--forward", "0:127.0.0.1:" + server.port()));
-            BulkClient app = new BulkClient(c.forwardPorts.get(0), 32, SIZE);
-            int cuts = Cuts.alternate(c.proxy, app, 12);
+            BulkClient app = BulkClient.untilStopped(c.forwardPorts.get(0), 32);
+            int cuts = Cuts.alternate(c.proxy, app, CUTS);
+            await("200 MB each way").atMost(Duration.ofMinutes(5))
+                    .until(() -> app.done() || (app.sent.get() >= SIZE && app.received.bytes >= SIZE));
+            app.stop();
             app.join(300_000);
-            Wait.until("the server has finished its side", 60_000, () -> server.results().size() == 1);
+            await("the server has finished its side").atMost(Duration.ofMinutes(1)).until(() -> server.results().size() == 1);
             BulkServer.Result up = server.results().get(0);
             String logs = c.outputs();
 
-            assertTrue(cuts >= 10, "the transfer lasted through " + cuts + " cuts");
+            assertEquals(CUTS, cuts, "every cut fell inside the transfer");
             assertNull(app.error, "the application never saw a socket error\n" + logs);
             assertNull(up.error(), "the server never saw a socket error");
             assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal");
             assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal");
             assertEquals(1, server.accepts(), "the upstream connection was opened once");
-            assertTrue(c.count("forwarding the transport to its home") >= 2, "resumes went through forwarding nodes\n" + logs);
+            assertTrue(c.count(Event.TRANSPORT_FORWARDED, e -> e.getLong("client_id") == c.clientId) >= 2,
+                    "resumes went through forwarding nodes\n" + logs);
             for (int i = 0; i < RelayCluster.NODES; i++) {
-                int node = i;
-                assertTrue(c.relays[i].count("transport") > 0 || c.home() == node,
+                assertTrue(c.relays[i].events.stream().anyMatch(e -> SERVED.contains(e.getString("event"))
+                                && e.getLong("client_id", -1L) == c.clientId),
                         "node " + RelayCluster.name(i) + " served the client at least once\n" + logs);
             }
-            assertTrue(c.agent.count("resumed: ") >= 10, logs);
+            assertTrue(c.agent.count(Event.RESUMED) >= CUTS, logs);
             // Blackholed transports stay half-open at the relays: each time the newer one won.
-            assertTrue(c.count("a newer transport took the session over|the home closed the hop") >= 1, logs);
+            assertTrue(c.count(Event.TRANSPORT_CLOSED, e -> "NEWER_TRANSPORT".equals(e.getString("reason"))
+                    || "HOP_CLOSED".equals(e.getString("reason"))) >= 1, logs);
         }
     }
 }

@@ -3,8 +3,14 @@ package io.reconnector.e2e;
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.ChaosProxy;
 
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
 /** Cutting the agent's link while a transfer runs: resets and silent blackholes, in turn. */
 final class Cuts {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private Cuts() {
     }
 
@@ -14,13 +20,13 @@ final class Cuts {
      *
      * @return how many cuts the transfer lasted through
      */
-    static int alternate(ChaosProxy proxy, BulkClient app, int max) throws InterruptedException {
+    static int alternate(ChaosProxy proxy, BulkClient app, int max) {
         int cuts = 0;
         while (cuts < max) {
             int transports = proxy.connectionsAccepted();
             long seen = app.received.bytes;
-            int done = cuts;
-            Wait.until("bytes flow again after cut " + done, 30_000, () -> app.received.bytes > seen + (1 << 20) || app.done());
+            await("bytes flow again after cut " + cuts).atMost(WAIT)
+                    .until(() -> app.received.bytes > seen + (1 << 20) || app.done());
             if (app.done()) {
                 break;
             }
@@ -30,8 +36,8 @@ final class Cuts {
                 proxy.blackholeAll();
             }
             cuts++;
-            int made = cuts;
-            Wait.until("the agent reconnects after cut " + made, 30_000, () -> proxy.connectionsAccepted() > transports);
+            await("the agent reconnects after cut " + cuts).atMost(WAIT)
+                    .until(() -> proxy.connectionsAccepted() > transports);
         }
         return cuts;
     }

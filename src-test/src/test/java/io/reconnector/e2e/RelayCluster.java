@@ -1,39 +1,47 @@
 package io.reconnector.e2e;
 
 import io.reconnector.cli.demo.ChaosProxy;
+import io.reconnector.edge.Event;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
 
 /**
- * Three relay processes in one Hazelcast cluster, HAProxy (round robin, no stickiness) in
- * front of them, the project's chaos proxy in front of HAProxy, and an agent that reaches the
- * relays only through both.
+ * Three relay processes in one Hazelcast cluster, each on an address of its own (like pods),
+ * HAProxy (round robin, no stickiness) in front of them, the project's chaos proxy in front of
+ * HAProxy, and an agent that reaches the relays only through both.
  */
 final class RelayCluster implements AutoCloseable {
     static final int NODES = 3;
+    static final int CLIENT_PORT = 7000;
+    static final int PEER_PORT = 7001;
+    static final int CLUSTER_PORT = 5701;
+    static final Duration START = Duration.ofSeconds(60);
 
     final Vertx vertx = Vertx.vertx();
+    final String subnet = Loopback.subnet();
     final String clusterName = "e2e-cluster-" + UUID.randomUUID();
     final Path secret;
     final Path haproxyConfig;
-    final int[] clientPorts = new int[NODES];
-    final int[] clusterPorts = new int[NODES];
     final Proc[] relays = new Proc[NODES];
     final List<String> relayArgs;
     Proc haproxy;
-    final int balancerPort;
     ChaosProxy proxy;
     int proxyPort;
     Proc agent;
+    long clientId;
     final List<Integer> forwardPorts = new ArrayList<>();
     int socksPort = -1;
 
@@ -44,16 +52,11 @@ final class RelayCluster implements AutoCloseable {
         new SecureRandom().nextBytes(bytes);
         Files.write(secret, bytes);
         for (int i = 0; i < NODES; i++) {
-            clientPorts[i] = Wait.freePort();
-            clusterPorts[i] = Wait.freePort();
-        }
-        for (int i = 0; i < NODES; i++) {
             relays[i] = startRelay(i);
         }
         for (int i = 0; i < NODES; i++) {
-            relays[i].await("relay listening on", 60_000);
+            relays[i].await(Event.RELAY_LISTENING, START);
         }
-        balancerPort = Wait.freePort();
         haproxyConfig = Files.createTempFile("haproxy", ".cfg");
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -66,18 +69,18 @@ final class RelayCluster implements AutoCloseable {
                   timeout client 1h
                   timeout server 1h
                 frontend relays
-                  bind 127.0.0.1:%d
+                  bind %s:%d
                   default_backend nodes
                 backend nodes
                   balance roundrobin
-                """.formatted(balancerPort));
+                """.formatted(balancerHost(), CLIENT_PORT));
         for (int i = 0; i < NODES; i++) {
-            cfg.append("  server n").append(i + 1).append(" 127.0.0.1:").append(clientPorts[i])
+            cfg.append("  server ").append(name(i)).append(' ').append(host(i)).append(':').append(CLIENT_PORT)
                     .append(" check inter 300ms fall 1 rise 1\n");
         }
         Files.writeString(haproxyConfig, cfg.toString());
         haproxy = Proc.command("haproxy", List.of("haproxy", "-db", "-f", haproxyConfig.toString()));
-        Wait.until("HAProxy listens", 10_000, () -> canConnect(balancerPort));
+        await("HAProxy listens").atMost(Duration.ofSeconds(10)).until(() -> canConnect(balancerHost(), CLIENT_PORT));
     }
 
     /** The name a node was given: n1, n2, n3. */
@@ -85,70 +88,84 @@ final class RelayCluster implements AutoCloseable {
         return "n" + (i + 1);
     }
 
+    /** Node {@code i}'s own address. */
+    String host(int i) {
+        return subnet + "." + (i + 2);
+    }
+
+    String balancerHost() {
+        return subnet + ".1";
+    }
+
     Proc startRelay(int i) throws IOException {
         StringBuilder members = new StringBuilder();
         for (int j = 0; j < NODES; j++) {
-            if (j > 0) {
-                members.append(',');
-            }
-            members.append("127.0.0.1:").append(clusterPorts[j]);
+            members.append(j > 0 ? "," : "").append(host(j)).append(':').append(CLUSTER_PORT);
         }
-        List<String> args = new ArrayList<>(List.of("relay", "--listen", "127.0.0.1:" + clientPorts[i],
-                "--node-name", name(i), "--cluster-name", clusterName, "--cluster-port", String.valueOf(clusterPorts[i]),
-                "--cluster-members", members.toString(), "--cluster-secret-file", secret.toString(),
+        List<String> args = new ArrayList<>(List.of("relay", "--listen", host(i) + ":" + CLIENT_PORT,
+                "--node-name", name(i), "--cluster-name", clusterName, "--cluster-host", host(i),
+                "--cluster-port", String.valueOf(CLUSTER_PORT), "--cluster-members", members.toString(),
+                "--peer-listen", host(i) + ":" + PEER_PORT, "--cluster-secret-file", secret.toString(),
                 "--allow", "127.0.0.0/8", "--keepalive", "200ms", "--dead-after", "3s", "--replication-interval", "50ms"));
         args.addAll(relayArgs);
-        return Proc.start(name(i), args.toArray(String[]::new));
+        return Proc.start(name(i), args);
     }
 
     /** Starts the agent through the chaos proxy and HAProxy; waits for its first session. */
     void startAgent(List<String> agentArgs) throws Exception {
-        proxy = new ChaosProxy(vertx, "127.0.0.1", balancerPort);
+        proxy = new ChaosProxy(vertx, balancerHost(), CLIENT_PORT);
         proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", "1s", "--backoff-max", "300ms"));
         args.addAll(agentArgs);
-        agent = Proc.start("agent", args.toArray(String[]::new));
-        agent.await("agent ready", 30_000);
-        for (String line : agent.lines) {
-            Matcher m = Pattern.compile("forward [0-9.]+:(\\d+) ->").matcher(line);
-            if (m.find()) {
-                forwardPorts.add(Integer.parseInt(m.group(1)));
-            }
-            m = Pattern.compile("SOCKS5 on [0-9.]+:(\\d+)").matcher(line);
-            if (m.find()) {
-                socksPort = Integer.parseInt(m.group(1));
+        agent = Proc.start("agent", args);
+        clientId = agent.await(Event.AGENT_READY, START).getLong("client_id");
+        for (JsonObject bound : agent.events(Event.LISTENER_BOUND)) {
+            if ("socks".equals(bound.getString("kind"))) {
+                socksPort = bound.getInteger("port");
+            } else {
+                forwardPorts.add(bound.getInteger("port"));
             }
         }
-        agent.await("connected: new session", 30_000);
+        agent.await(Event.NEW_SESSION, START);
     }
 
     /** The node currently home to the agent's session: the last to start it, take it over or receive it. */
     int home() {
         int best = -1;
-        String bestLine = "";
+        OffsetDateTime latest = OffsetDateTime.MIN;
         for (int i = 0; i < NODES; i++) {
-            for (String line : relays[i].lines) {
-                if ((line.contains(": started") || line.contains(": took over") || line.contains("moved here"))
-                        && line.compareTo(bestLine) > 0) {
-                    best = i;
-                    bestLine = line;
+            for (JsonObject e : relays[i].events) {
+                String ev = e.getString("event");
+                boolean becameHome = Event.SESSION_STARTED.key().equals(ev) || Event.SESSION_TAKEN_OVER.key().equals(ev)
+                        || Event.SESSION_MOVED_IN.key().equals(ev);
+                if (becameHome && e.getLong("client_id") == clientId) {
+                    OffsetDateTime at = OffsetDateTime.parse(e.getString("time"));
+                    if (at.isAfter(latest)) {
+                        best = i;
+                        latest = at;
+                    }
                 }
             }
         }
         return best;
     }
 
-    long count(String regex) {
+    /** Events {@code e} about the agent's session, on every node. */
+    long count(Event e) {
+        return count(e, x -> true);
+    }
+
+    long count(Event e, Predicate<JsonObject> matching) {
         long n = 0;
         for (Proc r : relays) {
-            n += r.count(regex);
+            n += r.count(e, matching);
         }
         return n;
     }
 
-    static boolean canConnect(int port) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+    static boolean canConnect(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket(host, port)) {
             return true;
         } catch (IOException e) {
             return false;

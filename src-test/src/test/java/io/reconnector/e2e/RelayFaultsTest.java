@@ -2,13 +2,16 @@ package io.reconnector.e2e;
 
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
+import io.reconnector.edge.Event;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Faults on the relay's side, with real processes. */
 class RelayFaultsTest {
     private static final long SMALL = 4L << 20;
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** A whole checked transfer through the forward: what a user means by "it works". */
     private static void transferWorks(int forwardPort, BulkServer server, long seed) throws Exception {
@@ -27,8 +31,8 @@ class RelayFaultsTest {
     }
 
     /** The server saw exactly what the client sent, and the client got what the server sent. */
-    private static void assertTransferChecks(BulkClient c, BulkServer server) throws InterruptedException {
-        Wait.until("the server finished the transfer", 30_000, () -> server.results().stream()
+    private static void assertTransferChecks(BulkClient c, BulkServer server) {
+        await("the server finished the transfer").atMost(WAIT).until(() -> server.results().stream()
                 .anyMatch(r -> c.sentSha256 != null && c.sentSha256.equals(r.receivedSha256())));
         BulkServer.Result r = server.results().stream()
                 .filter(x -> c.sentSha256.equals(x.receivedSha256())).findFirst().orElseThrow();
@@ -46,12 +50,13 @@ class RelayFaultsTest {
 
             // A connection open when the relay dies cannot be resumed: it must end with an error, not hang.
             Socket open = new Socket(InetAddress.getLoopbackAddress(), forward);
-            Wait.until("the relay dialled the open connection", 10_000, () -> server.accepts() == 2);
+            await("the relay dialled the open connection").atMost(WAIT).until(() -> server.accepts() == 2);
+            int agentMark = t.agent.mark();
             t.relay.kill9();
-            t.relay = Tunnel.startRelay(t.relayPort, List.of());
+            t.relay = t.startRelay();
 
-            t.agent.await("rejected: the relay no longer knows session", 30_000);
-            t.agent.await("connected: new session", 30_000);
+            t.agent.awaitFrom(agentMark, Event.REJECTED, e -> e.getLong("client_id") == t.clientId, WAIT);
+            t.agent.awaitFrom(agentMark, Event.NEW_SESSION, e -> true, WAIT);
             open.setSoTimeout(20_000);
             InputStream in = open.getInputStream();
             Throwable seen = null;
@@ -72,19 +77,20 @@ class RelayFaultsTest {
     void garbageOnTheClientPortClosesOnlyThatTransport() throws Exception {
         try (BulkServer server = new BulkServer(4, SMALL);
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()));
-             Socket garbage = new Socket(InetAddress.getLoopbackAddress(), t.relayPort);
-             Socket truncated = new Socket(InetAddress.getLoopbackAddress(), t.relayPort)) {
+             Socket garbage = new Socket(t.host, Tunnel.RELAY_PORT);
+             Socket truncated = new Socket(t.host, Tunnel.RELAY_PORT)) {
             BulkClient during = new BulkClient(t.forwardPorts.get(0), 7, SMALL);
             garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: relay\r\n\r\n".getBytes());
             truncated.getOutputStream().write(new byte[] {0x01, 0x00, 0x00}); // half a Start Session
             garbage.setSoTimeout(10_000);
             assertEquals(-1, readOrReset(garbage.getInputStream()), "the relay closed the garbage transport");
-            t.relay.await("protocol error: unknown code: 0x47", 5_000);
+            t.relay.await(Event.PROTOCOL_ERROR, e -> "UNKNOWN_CODE".equals(e.getString("kind")), WAIT);
             during.join(60_000);
             assertNull(during.error, "the agent's session did not notice");
             assertTransferChecks(during, server);
             transferWorks(t.forwardPorts.get(0), server, 8);
             assertTrue(t.relay.alive());
+            assertEquals(0, t.agent.count(Event.RELAY_LOST), "the agent's transport was never touched");
         }
     }
 

@@ -1,65 +1,67 @@
 package io.reconnector.e2e;
 
 import io.reconnector.cli.demo.ChaosProxy;
+import io.reconnector.edge.Event;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A relay process, the project's chaos proxy (in this JVM) in front of it, and an agent
- * process that reaches the relay only through the proxy.
+ * A relay process on an address of its own, the project's chaos proxy (in this JVM) in front
+ * of it, and an agent process that reaches the relay only through the proxy.
  */
 final class Tunnel implements AutoCloseable {
     static final String AGENT_DEAD_AFTER = "1s";
+    static final int RELAY_PORT = 7000;
+    static final Duration START = Duration.ofSeconds(60);
 
     final Vertx vertx = Vertx.vertx();
+    final String host = Loopback.subnet() + ".2";
+    final List<String> relayArgs;
     Proc relay;
     final Proc agent;
     final ChaosProxy proxy;
-    final int relayPort;
     final int proxyPort;
     final List<Integer> forwardPorts = new ArrayList<>();
     int socksPort = -1;
+    final long clientId;
 
     /**
      * @param relayArgs extra relay flags
      * @param agentArgs agent flags beyond --relay (forwards, socks)
      */
     Tunnel(List<String> relayArgs, List<String> agentArgs) throws Exception {
-        this(Wait.freePort(), relayArgs, agentArgs);
-    }
-
-    Tunnel(int relayPort, List<String> relayArgs, List<String> agentArgs) throws Exception {
-        this.relayPort = relayPort;
-        relay = startRelay(relayPort, relayArgs);
-        proxy = new ChaosProxy(vertx, "127.0.0.1", relayPort);
+        this.relayArgs = relayArgs;
+        relay = startRelay();
+        proxy = new ChaosProxy(vertx, host, RELAY_PORT);
         proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", AGENT_DEAD_AFTER, "--backoff-max", "500ms"));
         args.addAll(agentArgs);
-        agent = Proc.start("agent", args.toArray(String[]::new));
-        agent.await("agent ready", 30_000);
-        for (String line : agent.lines) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("forward [0-9.]+:(\\d+) ->").matcher(line);
-            if (m.find()) {
-                forwardPorts.add(Integer.parseInt(m.group(1)));
-            }
-            m = java.util.regex.Pattern.compile("SOCKS5 on [0-9.]+:(\\d+)").matcher(line);
-            if (m.find()) {
-                socksPort = Integer.parseInt(m.group(1));
+        agent = Proc.start("agent", args);
+        clientId = agent.await(Event.AGENT_READY, START).getLong("client_id");
+        for (JsonObject bound : agent.events(Event.LISTENER_BOUND)) {
+            if ("socks".equals(bound.getString("kind"))) {
+                socksPort = bound.getInteger("port");
+            } else {
+                forwardPorts.add(bound.getInteger("port"));
             }
         }
-        agent.await("connected: new session", 30_000);
+        agent.await(Event.NEW_SESSION, START);
     }
 
-    static Proc startRelay(int port, List<String> extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("relay", "--listen", "127.0.0.1:" + port, "--allow", "127.0.0.0/8",
-                "--keepalive", "200ms", "--dead-after", "3s", "--cluster-name", "e2e-" + UUID.randomUUID()));
-        args.addAll(extra);
-        Proc p = Proc.start("relay", args.toArray(String[]::new));
-        p.await("relay listening on", 60_000);
+    /** Starts the relay (again, after a kill) on its address, with the same flags. */
+    Proc startRelay() throws Exception {
+        List<String> args = new ArrayList<>(List.of("relay", "--listen", host + ":" + RELAY_PORT,
+                "--cluster-host", host, "--allow", "127.0.0.0/8", "--keepalive", "200ms", "--dead-after", "3s",
+                "--cluster-name", "e2e-" + UUID.randomUUID()));
+        args.addAll(relayArgs);
+        Proc p = Proc.start("relay", args);
+        p.await(Event.RELAY_LISTENING, START);
         return p;
     }
 

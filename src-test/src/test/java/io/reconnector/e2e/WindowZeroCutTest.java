@@ -10,12 +10,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -78,12 +80,13 @@ class WindowZeroCutTest {
                 String[] sha = new String[1];
                 Throwable[] appError = new Throwable[1];
                 Thread w = writer(app, 5, written, sha, appError);
-                Wait.untilStalled("the application's writes block: every window is closed", 1000, 60_000, written::get);
+                Wait.untilStalled("the application's writes block: every window is closed", Duration.ofSeconds(1),
+                        Duration.ofMinutes(1), written::get);
                 assertEquals(true, written.get() < SIZE, "the writer is stuck part way");
 
                 int transports = t.proxy.connectionsAccepted();
                 t.proxy.resetAll();
-                Wait.until("the agent is back", 20_000, () -> t.proxy.connectionsAccepted() > transports);
+                await("the agent is back").atMost(Duration.ofSeconds(20)).until(() -> t.proxy.connectionsAccepted() > transports);
                 startReading.countDown();
                 w.join(120_000);
                 sink.join(120_000);
@@ -101,18 +104,19 @@ class WindowZeroCutTest {
              Tunnel t = new Tunnel(SMALL_WINDOWS, List.of("--window", "64k", "--forward", "0:127.0.0.1:" + server.port()));
              Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
             app.shutdownOutput(); // this application only downloads
-            Wait.until("the server has started sending", 20_000, () -> server.accepts() == 1);
+            await("the server has started sending").atMost(Duration.ofSeconds(20)).until(() -> server.accepts() == 1);
             // The application reads nothing yet: the server's writes must come to a stop.
-            Wait.untilStalled("the application's socket fills up: every window on the way is closed", 1000, 60_000,
+            Wait.untilStalled("the application's socket fills up: every window on the way is closed", Duration.ofSeconds(1),
+                    Duration.ofMinutes(1),
                     () -> tcpBacklog(app));
             int transports = t.proxy.connectionsAccepted();
             t.proxy.blackholeAll();
-            Wait.until("the agent notices the silence and reconnects", 20_000,
-                    () -> t.proxy.connectionsAccepted() > transports);
+            await("the agent notices the silence and reconnects").atMost(Duration.ofSeconds(20))
+                    .until(() -> t.proxy.connectionsAccepted() > transports);
             StreamCheck.Received got = new StreamCheck.Received();
             InputStream in = app.getInputStream();
             StreamCheck.read(in, got);
-            Wait.until("the server has finished", 30_000, () -> server.results().size() == 1);
+            await("the server has finished").atMost(Duration.ofSeconds(30)).until(() -> server.results().size() == 1);
             assertNull(server.results().get(0).error());
             assertEquals(SIZE, got.bytes);
             assertEquals(server.results().get(0).sentSha256(), got.sha256);

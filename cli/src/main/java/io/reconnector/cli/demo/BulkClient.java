@@ -3,6 +3,7 @@ package io.reconnector.cli.demo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The application side of a check: connects, sends {@code bytesOut} bytes of the stream
@@ -11,16 +12,34 @@ import java.net.Socket;
  */
 public final class BulkClient {
     public final StreamCheck.Received received = new StreamCheck.Received();
+    /** Bytes written so far. */
+    public final AtomicLong sent = new AtomicLong();
     public volatile String sentSha256;
     public volatile Throwable error;
     private final Thread reader;
     private final Thread writer;
+    private volatile boolean stopped;
 
+    /** Sends {@code bytesOut} bytes. */
     public BulkClient(int port, long seed, long bytesOut) throws IOException {
+        this(port, seed, bytesOut, false);
+    }
+
+    /**
+     * Sends until {@link #stop()}, so that a test decides how long a transfer lasts by what it
+     * has seen happen, not by a size guessed for this machine's speed. Pair it with a
+     * {@link BulkServer#untilClientEnds} server.
+     */
+    public static BulkClient untilStopped(int port, long seed) throws IOException {
+        return new BulkClient(port, seed, -1, true);
+    }
+
+    private BulkClient(int port, long seed, long bytesOut, boolean openEnded) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         writer = new Thread(() -> {
             try {
-                sentSha256 = StreamCheck.write(s.getOutputStream(), seed, bytesOut);
+                sentSha256 = openEnded ? StreamCheck.writeWhile(s.getOutputStream(), seed, () -> !stopped, sent)
+                        : StreamCheck.write(s.getOutputStream(), seed, bytesOut);
                 s.shutdownOutput();
             } catch (IOException e) {
                 error = e;
@@ -37,6 +56,11 @@ public final class BulkClient {
         reader.setDaemon(true);
         writer.start();
         reader.start();
+    }
+
+    /** Ends an open-ended transfer: the rest of the current chunk, then FIN. */
+    public void stop() {
+        stopped = true;
     }
 
     public boolean done() {

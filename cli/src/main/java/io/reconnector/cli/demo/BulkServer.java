@@ -18,12 +18,15 @@ public final class BulkServer implements AutoCloseable {
     public record Result(String receivedSha256, long receivedBytes, String sentSha256, Throwable error) {
     }
 
+    private static final long UNTIL_CLIENT_ENDS = -1;
+
     private final ServerSocket server;
     private final long seed;
     private final long bytesOut;
     private final AtomicInteger accepts = new AtomicInteger();
     private final List<Result> results = new CopyOnWriteArrayList<>();
 
+    /** Sends {@code bytesOut} bytes on each connection. */
     public BulkServer(long seed, long bytesOut) throws IOException {
         this.seed = seed;
         this.bytesOut = bytesOut;
@@ -31,6 +34,11 @@ public final class BulkServer implements AutoCloseable {
         Thread t = new Thread(this::acceptLoop, "bulk-server");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Sends on each connection until the client has sent its FIN (an open-ended transfer). */
+    public static BulkServer untilClientEnds(long seed) throws IOException {
+        return new BulkServer(seed, UNTIL_CLIENT_ENDS);
     }
 
     public int port() {
@@ -65,7 +73,9 @@ public final class BulkServer implements AutoCloseable {
         Throwable[] error = new Throwable[1];
         Thread writer = new Thread(() -> {
             try {
-                sent[0] = StreamCheck.write(s.getOutputStream(), seed, bytesOut);
+                sent[0] = bytesOut == UNTIL_CLIENT_ENDS
+                        ? StreamCheck.writeWhile(s.getOutputStream(), seed, () -> in.sha256 == null, new java.util.concurrent.atomic.AtomicLong())
+                        : StreamCheck.write(s.getOutputStream(), seed, bytesOut);
                 s.shutdownOutput();
             } catch (IOException e) {
                 error[0] = e;

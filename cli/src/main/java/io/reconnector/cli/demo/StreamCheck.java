@@ -7,6 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Writes and reads checkable byte streams over plain blocking sockets, as an application
@@ -18,12 +22,25 @@ public final class StreamCheck {
 
     /** Writes {@code total} bytes of the stream named by {@code seed}; returns their SHA-256. */
     public static String write(OutputStream out, long seed, long total) throws IOException {
+        long[] left = {total};
+        return write(out, seed, () -> left[0], n -> left[0] -= n);
+    }
+
+    /**
+     * Writes the stream named by {@code seed} in 64 KiB chunks for as long as {@code more} says
+     * so; returns the SHA-256 of what was written and counts it in {@code written}.
+     */
+    public static String writeWhile(OutputStream out, long seed, BooleanSupplier more, AtomicLong written)
+            throws IOException {
+        return write(out, seed, () -> more.getAsBoolean() ? Long.MAX_VALUE : 0, written::addAndGet);
+    }
+
+    private static String write(OutputStream out, long seed, LongSupplier left, LongConsumer wrote) throws IOException {
         MessageDigest sha = sha256();
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] buf = new byte[64 * 1024];
-        long left = total;
-        while (left > 0) {
-            int n = (int) Math.min(buf.length, left);
+        while (left.getAsLong() > 0) {
+            int n = (int) Math.min(buf.length, left.getAsLong());
             for (int i = 0; i < n; i += 8) {
                 long r = rnd.nextLong();
                 for (int j = 0; j < 8 && i + j < n; j++) {
@@ -32,7 +49,7 @@ public final class StreamCheck {
             }
             out.write(buf, 0, n);
             sha.update(buf, 0, n);
-            left -= n;
+            wrote.accept(n);
         }
         out.flush();
         return HexFormat.of().formatHex(sha.digest());

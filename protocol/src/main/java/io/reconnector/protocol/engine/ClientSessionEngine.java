@@ -22,6 +22,9 @@ import java.util.List;
  * one sends Start Session the first time (and after a rejection) and Reconnect Session after.
  */
 public final class ClientSessionEngine extends SessionEngine {
+    /** Connection ids run 1..65,535: 0 is Keepalive's "no connection". */
+    private static final int CONNECTION_IDS = 0xFFFF;
+
     /** The server has started this session at least once: later attaches resume it. */
     private boolean sessionExists;
     private boolean startSent;
@@ -34,10 +37,10 @@ public final class ClientSessionEngine extends SessionEngine {
     /** A new transport is up: send the handshake. */
     public List<Effect> attach(long nowMillis) {
         markAttached(nowMillis);
-        link = Link.HANDSHAKING;
+        state.link = Link.HANDSHAKING;
         startSent = !sessionExists;
-        send(startSent ? new StartSession(clientId) : new ReconnectSession(clientId, lastHandled));
-        return drain();
+        state.send(startSent ? new StartSession(state.clientId) : new ReconnectSession(state.clientId, receiver.lastHandled));
+        return state.drain();
     }
 
     /**
@@ -46,9 +49,9 @@ public final class ClientSessionEngine extends SessionEngine {
      * just-freed id from being reused at once.
      */
     public int nextFreeConnectionId() {
-        for (int i = 0; i < 0xFFFF; i++) {
-            int id = (lastAllocatedId + i) % 0xFFFF + 1;
-            if (!connections.containsKey(id)) {
+        for (int i = 0; i < CONNECTION_IDS; i++) {
+            int id = (lastAllocatedId + i) % CONNECTION_IDS + 1;
+            if (!state.connections.containsKey(id)) {
                 return id;
             }
         }
@@ -57,20 +60,20 @@ public final class ClientSessionEngine extends SessionEngine {
 
     /** An application wants a connection: send New Connection (now or after the next handshake). */
     public List<Effect> open(int connectionId, Ipv4Address address, int port) {
-        if (connections.containsKey(connectionId)) {
+        if (state.connections.containsKey(connectionId)) {
             throw new IllegalArgumentException("connection id " + connectionId + " is in use");
         }
         lastAllocatedId = connectionId;
-        if (link == Link.ATTACHED) {
-            flushAckBeforeReuse();
+        if (state.attached()) {
+            receiver.flushAck(); // the server must see the ack that freed this id before the id again (§4)
         }
         Connection c = new Connection(connectionId);
-        connections.put(connectionId, c);
-        appendSequenced(id -> {
+        state.connections.put(connectionId, c);
+        sender.append(id -> {
             c.openMessageId = id;
             return new NewConnection(id, connectionId, address, port);
         }, c);
-        return drain();
+        return state.drain();
     }
 
     public boolean sessionExists() {
@@ -78,11 +81,11 @@ public final class ClientSessionEngine extends SessionEngine {
     }
 
     @Override
-    protected void onHandshakeAnswer(Frame frame) throws ProtocolException {
+    void onHandshakeAnswer(Frame frame) throws ProtocolException {
         if (frame instanceof SessionStarted started) {
-            if (started.clientCode() != clientId) {
+            if (started.clientCode() != state.clientId) {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
-                        "session started for client " + started.clientCode() + ", we are " + clientId);
+                        "session started for client " + started.clientCode() + ", we are " + state.clientId);
             }
             if (startSent && started.lastAcked() != Serial16.NONE) {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
@@ -94,19 +97,19 @@ public final class ClientSessionEngine extends SessionEngine {
             }
             resumeFrom(started.lastAcked(), !startSent);
         } else if (frame instanceof SessionRejected rejected) {
-            if (rejected.clientCode() != clientId) {
+            if (rejected.clientCode() != state.clientId) {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
-                        "session rejected for client " + rejected.clientCode() + ", we are " + clientId);
+                        "session rejected for client " + rejected.clientCode() + ", we are " + state.clientId);
             }
-            for (Connection c : new ArrayList<>(connections.values())) {
-                if (!c.localGone) {
-                    emit(new Effect.CloseConnection(c.id, "session rejected by the relay", false));
+            for (Connection c : new ArrayList<>(state.connections.values())) {
+                if (!c.socketGone) {
+                    state.emit(new Effect.CloseConnection(c.id, CloseReason.SESSION_REJECTED));
                 }
             }
             resetSession();
             sessionExists = false;
-            link = Link.DETACHED;
-            emit(new Effect.Rejected());
+            state.link = Link.DETACHED;
+            state.emit(new Effect.Rejected());
         } else {
             throw new ProtocolException(ProtocolViolation.BEFORE_HANDSHAKE,
                     "expected Session Started or Rejected, got " + frame);
@@ -119,45 +122,57 @@ public final class ClientSessionEngine extends SessionEngine {
      * the lost home, which may never have dialled it, and nobody will answer it now: fail it.
      */
     private void failConnectionsLostWithTheOldHome(int serverLastAcked) {
-        int ackedByUs = log.ackedThrough();
+        int ackedByUs = state.log.ackedThrough();
         if (!Serial16.isAfter(ackedByUs, serverLastAcked)) {
             return;
         }
-        for (Connection c : new ArrayList<>(connections.values())) {
-            if (c.phase == Connection.Phase.OPENING && !c.localGone && c.openMessageId >= 0
+        for (Connection c : new ArrayList<>(state.connections.values())) {
+            if (c.state == Connection.State.OPENING && !c.socketGone && c.openMessageId != null
                     && Serial16.isAfter(c.openMessageId, serverLastAcked)
                     && !Serial16.isAfter(c.openMessageId, ackedByUs)) {
-                c.localGone = true;
-                emit(new Effect.ConnectResult(c.id, ConnectFailed.EHOSTUNREACH));
-                sendClosed(c);
+                c.socketGone = true;
+                state.emit(new Effect.ConnectResult(c.id, ConnectFailed.EHOSTUNREACH));
+                sender.sendClosed(c);
             }
         }
     }
 
+    /** The server gave up on a New Connection before answering it (decision 15): the connect failed. */
     @Override
-    protected void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
-        if (frame instanceof Connected connected) {
-            Connection c = connections.get(connected.connectionId());
-            if (c == null || c.closing() || c.phase != Connection.Phase.OPENING) {
-                return; // we closed it meanwhile; our Closed tells the server
-            }
-            c.phase = Connection.Phase.OPEN;
-            c.applyWindow(connected.window());
-            emit(new Effect.ConnectResult(c.id, 0));
-            flushAckBeforeReuse(); // the Ack of Connected is the server's first grant: send it now
-            trySend(c);
-        } else if (frame instanceof ConnectFailed failed) {
-            Connection c = connections.get(failed.connectionId());
-            if (c == null || c.phase != Connection.Phase.OPENING) {
-                return;
-            }
-            connections.remove(c.id);
-            if (!c.localGone) {
-                c.localGone = true;
-                emit(new Effect.ConnectResult(c.id, failed.errno()));
-            }
-        } else {
-            throw new ProtocolException(ProtocolViolation.WRONG_DIRECTION, "client received " + frame);
+    void onClosedWhileOpening(Connection c) {
+        state.emit(new Effect.ConnectResult(c.id, ConnectFailed.EHOSTUNREACH));
+    }
+
+    @Override
+    void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
+        switch (frame.type()) {
+            case CONNECTED -> onConnected((Connected) frame);
+            case CONNECT_FAILED -> onConnectFailed((ConnectFailed) frame);
+            default -> throw new ProtocolException(ProtocolViolation.WRONG_DIRECTION, "client received " + frame);
+        }
+    }
+
+    private void onConnected(Connected connected) {
+        Connection c = state.connections.get(connected.connectionId());
+        if (c == null || c.state != Connection.State.OPENING) {
+            return; // we closed it meanwhile; our Closed tells the server
+        }
+        c.state = Connection.State.OPEN;
+        c.applyWindow(connected.window());
+        state.emit(new Effect.ConnectResult(c.id, Effect.ConnectResult.CONNECTED));
+        receiver.flushAck(); // the Ack of Connected is the server's first grant: send it now
+        sender.trySend(c);
+    }
+
+    private void onConnectFailed(ConnectFailed failed) {
+        Connection c = state.connections.get(failed.connectionId());
+        if (c == null || c.state != Connection.State.OPENING) {
+            return;
+        }
+        state.connections.remove(c.id);
+        if (!c.socketGone) {
+            c.socketGone = true;
+            state.emit(new Effect.ConnectResult(c.id, failed.errno()));
         }
     }
 }

@@ -5,20 +5,45 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 
 /**
- * One connection's state inside an engine: its phase, and the two flow-control ledgers of
- * PROTOCOL.md §5. All counters are byte counts since the connection opened.
+ * One connection's state inside an engine: where it is in its life, how far each direction
+ * has got, and the two flow-control ledgers of PROTOCOL.md §5. All counters are byte counts
+ * since the connection opened.
  */
 final class Connection {
-    enum Phase {
-        /** New Connection sent (client) or upstream being dialled (server). */
+    /** Where the connection is in its life. */
+    enum State {
+        /** New Connection sent (client) or the upstream being dialled (server): no data yet. */
         OPENING,
-        OPEN
+        /** Data may flow, each way until that way's EOF. */
+        OPEN,
+        /**
+         * Our Connection Closed (or Connect Failed) is sent or waiting for an id; the connection
+         * leaves the table, and its id is free again, once the peer acks that message.
+         */
+        CLOSING
+    }
+
+    /** Our sending half: application bytes out, then at most one EOF. */
+    enum Outbound {
+        SENDING,
+        /** The local socket sent its FIN: Connection EOF goes out once pending bytes have. */
+        EOF_PENDING,
+        /** The local socket closed after its FIN: Connection EOF, then Connection Closed. */
+        EOF_THEN_CLOSE,
+        EOF_SENT
     }
 
     final int id;
-    Phase phase = Phase.OPENING;
-    /** Client only: the id of this connection's New Connection. */
-    int openMessageId = -1;
+    State state = State.OPENING;
+    Outbound outbound = Outbound.SENDING;
+    /** The peer's Connection EOF arrived: nothing more comes in on this connection. */
+    boolean inboundEnded;
+    /** The local socket is gone, or has been told to close: emit no more effects for it. */
+    boolean socketGone;
+    /** Whether the edge is reading the local socket now; every connection starts paused. */
+    boolean reading;
+    /** Client only: the id our New Connection got; null while it waits for room in the log. */
+    Integer openMessageId;
     /** Server only: names the dial in flight, so a stale dial result cannot hit a reused id. */
     long dialToken;
 
@@ -32,11 +57,6 @@ final class Connection {
     /** Application bytes read but not yet framed (limit reached or too many unacked). */
     final ArrayDeque<Buffer> pending = new ArrayDeque<>();
     long pendingBytes;
-    /** The local socket ended (FIN); Connection EOF goes out once pending data has. */
-    boolean eofPending;
-    boolean eofSent;
-    /** Whether the edge is currently reading the local socket; every connection starts paused. */
-    boolean reading;
 
     // --- receiving side: what we allow the peer (our grants) ---
     /** Peer data bytes we have handled. */
@@ -47,27 +67,27 @@ final class Connection {
     long ackedSentBytes;
     /** The highest limit we have granted; never decreases; the peer may send up to it, no further. */
     long grantedLimit;
-    boolean eofReceived;
-
-    // --- closing ---
-    /** Id of our Connection Closed or Connect Failed, once sent; the id is free when it is acked. */
-    int closeMessageId = -1;
-    /** The local socket closed after its EOF: Closed follows the EOF once pending data is out. */
-    boolean closeAfterEof;
-    /** The local socket is gone (or was told to close): emit no more effects for it. */
-    boolean localGone;
 
     Connection(int id) {
         this.id = id;
     }
 
     boolean closing() {
-        return closeMessageId >= 0;
+        return state == State.CLOSING;
+    }
+
+    boolean open() {
+        return state == State.OPEN;
     }
 
     /** May the peer's data on this connection be delivered? */
     boolean acceptsData() {
-        return phase == Phase.OPEN && !closing() && !eofReceived;
+        return open() && !inboundEnded;
+    }
+
+    /** Has the local socket ended its input (EOF pending or sent)? Then nothing more is read from it. */
+    boolean localInputEnded() {
+        return outbound != Outbound.SENDING;
     }
 
     /**
@@ -79,15 +99,15 @@ final class Connection {
      * never notices, while rounding up would let a trickling sender creep past the window.
      */
     int grantWindow(int capacity) {
-        if (phase != Phase.OPEN || closing()) {
+        if (!open()) {
             // No grant before Connected (PROTOCOL.md §5) and none after we closed: 0 cannot
             // matter because the peer only applies windows to open connections.
             return 0;
         }
         long base = ackedSentBytes;
         long ceiling = Math.max(grantedLimit, consumedBytes + capacity);
-        long w = Math.min(0xFFFF, Math.max(0, ceiling - base) / 256);
-        grantedLimit = Math.max(grantedLimit, base + w * 256);
+        long w = Math.min(Windows.MAX_UNITS, Math.max(0, ceiling - base) / Windows.UNIT);
+        grantedLimit = Math.max(grantedLimit, base + w * Windows.UNIT);
         return (int) w;
     }
 
@@ -97,11 +117,10 @@ final class Connection {
     }
 
     void applyWindow(int window) {
-        sendLimit = ackedBytes + (long) window * 256;
+        sendLimit = ackedBytes + Windows.bytes(window);
     }
 
     long sendRoom() {
         return sendLimit - sentBytes;
     }
-
 }

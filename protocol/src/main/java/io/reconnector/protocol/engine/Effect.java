@@ -8,62 +8,160 @@ import io.vertx.core.buffer.Buffer;
 /**
  * What an engine asks its edge to do. The engine never does I/O: every input returns the
  * effects it caused, in the order they must be carried out.
+ *
+ * <p>Edges dispatch through {@link #applyTo(Handler)}: a {@link Handler} has one method per
+ * kind of effect, so a new kind of effect does not compile until every edge says what it
+ * does with it.
  */
 public sealed interface Effect {
 
+    /** Calls the method of {@code handler} for this kind of effect. */
+    void applyTo(Handler handler);
+
+    /** One method per kind of effect. */
+    interface Handler {
+        void send(Send e);
+
+        void deliver(Deliver e);
+
+        void deliverEof(DeliverEof e);
+
+        void closeConnection(CloseConnection e);
+
+        void openUpstream(OpenUpstream e);
+
+        void abandonDial(AbandonDial e);
+
+        void connectResult(ConnectResult e);
+
+        void pauseReading(PauseReading e);
+
+        void resumeReading(ResumeReading e);
+
+        void established(Established e);
+
+        void rejected(Rejected e);
+
+        void transportDead(TransportDead e);
+
+        void protocolError(ProtocolError e);
+    }
+
     /** Write this frame to the transport. */
     record Send(Frame frame) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.send(this);
+        }
     }
 
     /** Write these bytes to connection {@code connectionId}'s local socket, then report them consumed. */
     record Deliver(int connectionId, Buffer data) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.deliver(this);
+        }
     }
 
     /** The peer sends no more on this connection: shutdown(SHUT_WR) the local socket. */
     record DeliverEof(int connectionId) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.deliverEof(this);
+        }
     }
 
     /**
-     * The connection is over: close the local socket. {@code graceful} closes after writing what
-     * was delivered; otherwise reset it, so the application sees an error, not an end of stream
-     * that could pass for a complete response.
+     * The connection is over: close the local socket. A graceful reason closes after writing
+     * what was delivered; any other resets it, so the application sees an error, not an end of
+     * stream that could pass for a complete response.
      */
-    record CloseConnection(int connectionId, String reason, boolean graceful) implements Effect {
+    record CloseConnection(int connectionId, CloseReason reason) implements Effect {
+        public boolean graceful() {
+            return reason.graceful();
+        }
+
+        @Override
+        public void applyTo(Handler h) {
+            h.closeConnection(this);
+        }
     }
 
     /** Server only: dial the upstream; answer with upstreamConnected or upstreamFailed quoting the token. */
     record OpenUpstream(int connectionId, Ipv4Address address, int port, long token) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.openUpstream(this);
+        }
     }
 
     /** Server only: the dial {@code token} connected after its connection was closed: close that socket. */
     record AbandonDial(int connectionId, long token) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.abandonDial(this);
+        }
     }
 
     /** Client only: the relay answered a New Connection; errno 0 means Connected. */
     record ConnectResult(int connectionId, int errno) implements Effect {
+        public static final int CONNECTED = 0;
+
+        public boolean connected() {
+            return errno == CONNECTED;
+        }
+
+        @Override
+        public void applyTo(Handler h) {
+            h.connectResult(this);
+        }
     }
 
     /** Stop reading this connection's local socket: its send limit is reached. */
     record PauseReading(int connectionId) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.pauseReading(this);
+        }
     }
 
     /** Read this connection's local socket again (also the first permission to read). */
     record ResumeReading(int connectionId) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.resumeReading(this);
+        }
     }
 
     /** The handshake completed; {@code retransmitted} messages were sent again. */
     record Established(boolean resumed, int retransmitted) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.established(this);
+        }
     }
 
     /** Client only: the server refused to resume; every connection was closed and the next attach starts anew. */
     record Rejected() implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.rejected(this);
+        }
     }
 
     /** Nothing arrived for the dead interval: drop this transport (the engine has detached). */
     record TransportDead(long silentMillis) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.transportDead(this);
+        }
     }
 
     /** The peer broke the protocol: close this transport (the engine has detached; the session lives on). */
     record ProtocolError(ProtocolException error) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.protocolError(this);
+        }
     }
 }

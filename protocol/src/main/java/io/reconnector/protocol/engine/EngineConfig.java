@@ -16,18 +16,26 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
                            long keepaliveMillis, long deadMillis) {
     /** The largest window a frame can carry: 65,535 × 256 bytes; keep headroom below it. */
     public static final int MAX_RECEIVE_WINDOW = 8 << 20;
+    public static final int DEFAULT_RECEIVE_WINDOW = 1 << 20;
+
+    // Liveness defaults, written once. Both sides send a keepalive after 2 s idle; the agent
+    // gives up on a silent relay sooner (7 s: it reconnects) than the relay on a silent agent
+    // (10 s: it only detaches). Seconds, so command lines can show them as "2s".
+    public static final int DEFAULT_KEEPALIVE_SECONDS = 2;
+    public static final int SERVER_DEFAULT_DEAD_SECONDS = 10;
+    public static final int CLIENT_DEFAULT_DEAD_SECONDS = 7;
 
     public EngineConfig {
-        if (receiveWindowBytes < 256 || receiveWindowBytes > MAX_RECEIVE_WINDOW) {
+        if (receiveWindowBytes < Windows.UNIT || receiveWindowBytes > MAX_RECEIVE_WINDOW) {
             throw new IllegalArgumentException("receive window must be 256 bytes .. 8 MiB, got " + receiveWindowBytes);
         }
-        if (maxDataFrame < 1 || maxDataFrame > 0xFFFF) {
+        if (maxDataFrame < 1 || maxDataFrame > io.reconnector.protocol.frame.FrameType.MAX_DATA_LENGTH) {
             throw new IllegalArgumentException("max data frame must be 1 .. 65535 bytes, got " + maxDataFrame);
         }
         if (ackEveryMessages < 1) {
             throw new IllegalArgumentException("ackEveryMessages must be at least 1");
         }
-        if (maxUnacked < 1 || maxUnacked > 32768) {
+        if (maxUnacked < 1 || maxUnacked > io.reconnector.protocol.Serial16.HALF) {
             throw new IllegalArgumentException("maxUnacked must be 1 .. 32768, got " + maxUnacked);
         }
         if (keepaliveMillis <= 0 || deadMillis <= keepaliveMillis) {
@@ -36,8 +44,24 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
         }
     }
 
-    public static EngineConfig defaults() {
-        return new EngineConfig(1 << 20, 32 * 1024, 64, 32768, 5_000, 15_000);
+    /** The relay's defaults. */
+    public static EngineConfig serverDefaults() {
+        return new EngineConfig(DEFAULT_RECEIVE_WINDOW, 32 * 1024, 64, io.reconnector.protocol.Serial16.HALF,
+                DEFAULT_KEEPALIVE_SECONDS * 1000L, SERVER_DEFAULT_DEAD_SECONDS * 1000L);
+    }
+
+    /** The agent's defaults. */
+    public static EngineConfig clientDefaults() {
+        return serverDefaults().withTiming(DEFAULT_KEEPALIVE_SECONDS * 1000L, CLIENT_DEFAULT_DEAD_SECONDS * 1000L);
+    }
+
+    /**
+     * How often an edge calls {@code tick}: keepalives and dead links are noticed to within one
+     * tick, so a small part of both intervals (a quarter of the keepalive, a fortieth of the
+     * dead interval), between 10 ms and 1 s.
+     */
+    public long tickMillis() {
+        return Math.max(10, Math.min(1000, Math.min(keepaliveMillis / 4, deadMillis / 40)));
     }
 
     public EngineConfig withReceiveWindow(int bytes) {

@@ -18,7 +18,7 @@ final class OutboundLog {
     }
 
     private final ArrayDeque<Entry> unacked = new ArrayDeque<>();
-    /** The latest id the peer acked; the log holds the ids after it. 0xFFFF in a new session. */
+    /** The latest id the peer acked; the log holds the ids after it. Serial16.NONE in a new session. */
     private int ackedThrough = Serial16.NONE;
     /** The connection of the latest acked message, so a repeated Ack's window still counts. */
     private Connection ackedThroughConnection;
@@ -27,7 +27,7 @@ final class OutboundLog {
         return Serial16.add(ackedThrough, unacked.size() + 1);
     }
 
-    /** The latest id assigned (0xFFFF before any). */
+    /** The latest id assigned (Serial16.NONE before any). */
     int lastAssigned() {
         return Serial16.add(ackedThrough, unacked.size());
     }

@@ -2,6 +2,7 @@ package io.reconnector.protocol.engine;
 
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
+import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.ReconnectSession;
 import io.reconnector.protocol.frame.StartSession;
@@ -14,7 +15,7 @@ public record ResumeHandshake(long clientId, boolean resume, int clientLastAcked
 
     public static ResumeHandshake of(Frame first) throws ProtocolException {
         if (first instanceof StartSession s) {
-            return new ResumeHandshake(s.clientId(), false, 0xFFFF);
+            return new ResumeHandshake(s.clientId(), false, Serial16.NONE);
         }
         if (first instanceof ReconnectSession r) {
             return new ResumeHandshake(r.clientId(), true, r.lastAcked());

@@ -3,13 +3,15 @@ package io.reconnector.protocol.engine;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
 import io.reconnector.protocol.Serial16;
-import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.NewConnection;
 import io.reconnector.protocol.frame.SequencedFrame;
 import io.reconnector.protocol.frame.SessionStarted;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The relay's side of one session. The relay decides, outside the engine, whether a
@@ -37,33 +39,33 @@ public final class ServerSessionEngine extends SessionEngine {
     public static ServerSessionEngine restore(long clientId, EngineConfig config, SessionSnapshot snapshot,
                                               boolean homeLost) {
         ServerSessionEngine e = new ServerSessionEngine(clientId, config);
-        e.lastHandled = snapshot.lastClientHandled();
-        java.util.Map<Integer, Connection> byId = new java.util.HashMap<>();
-        List<Connection> lost = new java.util.ArrayList<>();
+        e.receiver.lastHandled = snapshot.lastClientHandled();
+        Map<Integer, Connection> byId = new HashMap<>();
+        List<Connection> lost = new ArrayList<>();
         for (int id : snapshot.connectionIds()) {
             Connection c = new Connection(id);
-            c.phase = Connection.Phase.OPEN;
-            c.localGone = true;
-            e.connections.put(id, c);
+            c.state = Connection.State.OPEN;
+            c.socketGone = true;
+            e.state.connections.put(id, c);
             byId.put(id, c);
             lost.add(c);
         }
-        List<OutboundLog.Entry> entries = new java.util.ArrayList<>();
+        List<OutboundLog.Entry> entries = new ArrayList<>();
         for (SequencedFrame f : snapshot.unacked()) {
             Connection c = byId.computeIfAbsent(f.connectionId(), Connection::new);
             entries.add(new OutboundLog.Entry(f, c));
         }
         int ackedThrough = Serial16.add(snapshot.nextServerId(), -1 - entries.size());
-        e.log.restore(ackedThrough, entries);
+        e.state.log.restore(ackedThrough, entries);
         e.recordMayLag = homeLost;
-        e.acceptOneJump = homeLost;
+        e.receiver.acceptOneJump = homeLost;
         e.lostConnections = lost;
         return e;
     }
 
-    /** Answers Start Session on a fresh engine: Session Started(id, 0xFFFF). */
+    /** Answers Start Session on a fresh engine: Session Started(id, {@link Serial16#NONE}). */
     public List<Effect> start(long nowMillis) {
-        if (lastHandled != Serial16.NONE || log.size() > 0) {
+        if (receiver.lastHandled != Serial16.NONE || state.log.size() > 0) {
             throw new IllegalStateException("start() needs a fresh engine; a Start Session replaces the old one");
         }
         return attachWith(Serial16.NONE, nowMillis, false);
@@ -76,62 +78,54 @@ public final class ServerSessionEngine extends SessionEngine {
 
     private List<Effect> attachWith(int clientLastAcked, long nowMillis, boolean resumed) {
         markAttached(nowMillis);
-        if (recordMayLag && log.coverage(clientLastAcked) < 0) {
-            log.fastForward(clientLastAcked); // the lost home sent more than it recorded
+        if (recordMayLag && state.log.coverage(clientLastAcked) < 0) {
+            state.log.fastForward(clientLastAcked); // the lost home sent more than it recorded
         }
         recordMayLag = false;
-        send(new SessionStarted(clientId, lastHandled));
+        state.send(new SessionStarted(state.clientId, receiver.lastHandled));
         try {
             resumeFrom(clientLastAcked, resumed);
             for (Connection c : lostConnections) {
-                if (connections.get(c.id) == c) {
-                    sendClosed(c);
+                if (state.current(c)) {
+                    sender.sendClosed(c);
                 }
             }
             lostConnections = List.of();
         } catch (ProtocolException e) {
-            emit(new Effect.ProtocolError(e));
-            link = Link.DETACHED;
+            state.emit(new Effect.ProtocolError(e));
+            state.link = Link.DETACHED;
         }
-        return drain();
+        return state.drain();
     }
 
     /** The dial named by {@code token} connected: answer Connected. */
     public List<Effect> upstreamConnected(int connectionId, long token) {
-        Connection c = connections.get(connectionId);
-        if (c == null || c.dialToken != token || c.phase != Connection.Phase.OPENING || c.closing()) {
-            emit(new Effect.AbandonDial(connectionId, token));
-            return drain();
+        Connection c = state.connections.get(connectionId);
+        if (c == null || c.dialToken != token || c.state != Connection.State.OPENING) {
+            state.emit(new Effect.AbandonDial(connectionId, token));
+            return state.drain();
         }
-        c.phase = Connection.Phase.OPEN;
-        appendSequenced(id -> new Connected(id, c.id, c.grantWindow(config.receiveWindowBytes())), c);
-        if (c.eofReceived) {
-            emit(new Effect.DeliverEof(c.id));
+        c.state = Connection.State.OPEN;
+        sender.append(id -> new Connected(id, c.id, state.grant(c)), c);
+        if (c.inboundEnded) {
+            state.emit(new Effect.DeliverEof(c.id));
         }
-        return drain();
+        return state.drain();
     }
 
     /** The dial named by {@code token} failed (or policy forbade it): answer Connect Failed. */
     public List<Effect> upstreamFailed(int connectionId, long token, int errno) {
-        Connection c = connections.get(connectionId);
-        if (c == null || c.dialToken != token || c.phase != Connection.Phase.OPENING || c.closing()) {
-            return drain();
+        Connection c = state.connections.get(connectionId);
+        if (c != null && c.dialToken == token && c.state == Connection.State.OPENING) {
+            sender.sendConnectFailed(c, errno);
         }
-        c.localGone = true;
-        c.closeMessageId = Integer.MAX_VALUE;
-        int id = appendSequenced(mid -> {
-            c.closeMessageId = mid;
-            return new ConnectFailed(mid, c.id, errno);
-        }, c);
-        if (id >= 0) {
-            c.closeMessageId = id;
-        }
-        return drain();
+        return state.drain();
     }
 
     /** What another node needs to take this session over. */
     public SessionSnapshot snapshot() {
-        return new SessionSnapshot(lastHandled, nextMessageId(), unackedFrames(), new java.util.ArrayList<>(connections.keySet()));
+        return new SessionSnapshot(receiver.lastHandled, nextMessageId(), unackedFrames(),
+                new ArrayList<>(state.connections.keySet()));
     }
 
     /** True when no connection of this session is in the table (End Session may apply). */
@@ -139,17 +133,23 @@ public final class ServerSessionEngine extends SessionEngine {
         return connectionCount() == 0;
     }
 
+    /** The client cancelled a connection still being dialled (decision 6): drop the dial. */
     @Override
-    protected void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
+    void onClosedWhileOpening(Connection c) {
+        state.emit(new Effect.CloseConnection(c.id, CloseReason.ABORTED_BY_PEER));
+    }
+
+    @Override
+    void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
         if (!(frame instanceof NewConnection nc)) {
             throw new ProtocolException(ProtocolViolation.WRONG_DIRECTION, "server received " + frame);
         }
-        if (connections.containsKey(nc.connectionId())) {
+        if (state.connections.containsKey(nc.connectionId())) {
             throw new ProtocolException(ProtocolViolation.CONNECTION_IN_USE, "connection id " + nc.connectionId());
         }
         Connection c = new Connection(nc.connectionId());
         c.dialToken = nextDialToken++;
-        connections.put(c.id, c);
-        emit(new Effect.OpenUpstream(c.id, nc.address(), nc.port(), c.dialToken));
+        state.connections.put(c.id, c);
+        state.emit(new Effect.OpenUpstream(c.id, nc.address(), nc.port(), c.dialToken));
     }
 }

@@ -8,22 +8,17 @@ import io.vertx.core.buffer.Buffer;
  */
 public record Ack(int messageId, int window) implements Frame {
     public Ack {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(window, "window");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(window, "window");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.ACK;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 5;
+    public FrameType type() {
+        return FrameType.ACK;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId).appendUnsignedShort(window);
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(window);
     }
 }

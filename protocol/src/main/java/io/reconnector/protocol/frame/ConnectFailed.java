@@ -12,24 +12,19 @@ public record ConnectFailed(int messageId, int connectionId, int errno) implemen
     public static final int EHOSTUNREACH = 113;
 
     public ConnectFailed {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
-        FrameCodes.checkU16(errno, "errno");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
+        FrameType.checkU16(errno, "errno");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.CONNECT_FAILED;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 7;
+    public FrameType type() {
+        return FrameType.CONNECT_FAILED;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId)
-                .appendUnsignedShort(connectionId).appendUnsignedShort(errno);
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
+                .appendUnsignedShort(errno);
     }
 }

@@ -8,24 +8,19 @@ import io.vertx.core.buffer.Buffer;
  */
 public record Connected(int messageId, int connectionId, int window) implements SequencedFrame {
     public Connected {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
-        FrameCodes.checkU16(window, "window");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
+        FrameType.checkU16(window, "window");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.CONNECTED;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 7;
+    public FrameType type() {
+        return FrameType.CONNECTED;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId)
-                .appendUnsignedShort(connectionId).appendUnsignedShort(window);
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
+                .appendUnsignedShort(window);
     }
 }

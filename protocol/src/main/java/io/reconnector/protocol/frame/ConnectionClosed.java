@@ -5,22 +5,17 @@ import io.vertx.core.buffer.Buffer;
 /** Either direction: the connection is gone both ways; the receiver closes its socket. */
 public record ConnectionClosed(int messageId, int connectionId) implements SequencedFrame {
     public ConnectionClosed {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.CONNECTION_CLOSED;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 5;
+    public FrameType type() {
+        return FrameType.CONNECTION_CLOSED;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId);
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId);
     }
 }

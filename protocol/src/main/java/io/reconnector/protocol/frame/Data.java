@@ -9,15 +9,15 @@ import io.vertx.core.buffer.Buffer;
  */
 public record Data(int messageId, int connectionId, int window, Buffer payload) implements SequencedFrame {
     public Data {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
-        FrameCodes.checkU16(window, "window");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
+        FrameType.checkU16(window, "window");
         if (payload == null || payload.length() == 0) {
             throw new IllegalArgumentException("data payload must not be empty (length 0 is a Keepalive)");
         }
-        if (payload.length() > FrameCodes.MAX_DATA_LENGTH) {
+        if (payload.length() > FrameType.MAX_DATA_LENGTH) {
             throw new IllegalArgumentException("data payload is " + payload.length()
-                    + " bytes; a frame carries at most " + FrameCodes.MAX_DATA_LENGTH);
+                    + " bytes; a frame carries at most " + FrameType.MAX_DATA_LENGTH);
         }
     }
 
@@ -26,18 +26,18 @@ public record Data(int messageId, int connectionId, int window, Buffer payload) 
     }
 
     @Override
-    public int code() {
-        return FrameCodes.DATA;
+    public FrameType type() {
+        return FrameType.DATA;
     }
 
     @Override
     public int encodedSize() {
-        return FrameCodes.DATA_HEADER_SIZE + payload.length();
+        return FrameType.DATA.size() + payload.length();
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
                 .appendUnsignedShort(window).appendUnsignedShort(payload.length()).appendBuffer(payload);
     }
 

@@ -10,11 +10,17 @@ import io.vertx.core.buffer.Buffer;
 public sealed interface Frame permits StartSession, ReconnectSession, SessionStarted,
         SessionRejected, SequencedFrame, Keepalive, Ack {
 
+    FrameType type();
+
     /** The code byte. */
-    int code();
+    default int code() {
+        return type().code();
+    }
 
     /** The whole encoded size, code byte included. */
-    int encodedSize();
+    default int encodedSize() {
+        return type().size();
+    }
 
     /** Appends the encoded frame to {@code out}. */
     void writeTo(Buffer out);
@@ -24,5 +30,10 @@ public sealed interface Frame permits StartSession, ReconnectSession, SessionSta
         Buffer out = Buffer.buffer(encodedSize());
         writeTo(out);
         return out;
+    }
+
+    /** Appends the code byte of {@code type}; every record's encoding starts with it. */
+    static Buffer header(Buffer out, FrameType type) {
+        return out.appendUnsignedByte((short) type.code());
     }
 }

@@ -8,25 +8,23 @@ import io.vertx.core.buffer.Buffer;
  * on {@code connectionId}, ignored when no connection is open (connection id 0).
  */
 public record Keepalive(int messageId, int connectionId, int window) implements Frame {
+    /** The connection id a Keepalive carries when no connection is open. */
+    public static final int NO_CONNECTION = 0;
+
     public Keepalive {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
-        FrameCodes.checkU16(window, "window");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
+        FrameType.checkU16(window, "window");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.DATA;
-    }
-
-    @Override
-    public int encodedSize() {
-        return FrameCodes.DATA_HEADER_SIZE;
+    public FrameType type() {
+        return FrameType.DATA;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
                 .appendUnsignedShort(window).appendUnsignedShort(0);
     }
 }

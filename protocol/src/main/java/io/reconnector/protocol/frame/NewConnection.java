@@ -6,27 +6,22 @@ import io.vertx.core.buffer.Buffer;
 public record NewConnection(int messageId, int connectionId, Ipv4Address address, int port)
         implements SequencedFrame {
     public NewConnection {
-        FrameCodes.checkU16(messageId, "message id");
-        FrameCodes.checkU16(connectionId, "connection id");
-        FrameCodes.checkU16(port, "port");
+        FrameType.checkU16(messageId, "message id");
+        FrameType.checkU16(connectionId, "connection id");
+        FrameType.checkU16(port, "port");
         if (address == null) {
             throw new IllegalArgumentException("address is required");
         }
     }
 
     @Override
-    public int code() {
-        return FrameCodes.NEW_CONNECTION;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 11;
+    public FrameType type() {
+        return FrameType.NEW_CONNECTION;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedShort(messageId)
-                .appendUnsignedShort(connectionId).appendInt(address.bits()).appendUnsignedShort(port);
+        Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
+                .appendInt(address.bits()).appendUnsignedShort(port);
     }
 }

@@ -4,26 +4,21 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Client → server, first frame of a transport: resume a session. {@code lastAcked} is the id
- * of the last server message the client handled (0xFFFF when none).
+ * of the last server message the client handled ({@code Serial16.NONE} when none).
  */
 public record ReconnectSession(long clientId, int lastAcked) implements Frame {
     public ReconnectSession {
-        FrameCodes.checkU32(clientId, "client id");
-        FrameCodes.checkU16(lastAcked, "last acked id");
+        FrameType.checkU32(clientId, "client id");
+        FrameType.checkU16(lastAcked, "last acked id");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.RECONNECT_SESSION;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 7;
+    public FrameType type() {
+        return FrameType.RECONNECT_SESSION;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedInt(clientId).appendUnsignedShort(lastAcked);
+        Frame.header(out, type()).appendUnsignedInt(clientId).appendUnsignedShort(lastAcked);
     }
 }

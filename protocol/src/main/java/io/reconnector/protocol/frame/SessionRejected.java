@@ -5,21 +5,16 @@ import io.vertx.core.buffer.Buffer;
 /** Server → client: the session cannot be resumed; the server closes the transport. */
 public record SessionRejected(long clientCode) implements Frame {
     public SessionRejected {
-        FrameCodes.checkU32(clientCode, "client code");
+        FrameType.checkU32(clientCode, "client code");
     }
 
     @Override
-    public int code() {
-        return FrameCodes.SESSION_REJECTED;
-    }
-
-    @Override
-    public int encodedSize() {
-        return 5;
+    public FrameType type() {
+        return FrameType.SESSION_REJECTED;
     }
 
     @Override
     public void writeTo(Buffer out) {
-        out.appendUnsignedByte((short) code()).appendUnsignedInt(clientCode);
+        Frame.header(out, type()).appendUnsignedInt(clientCode);
     }
 }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract's rules one at a time, driving a single engine with hand-made frames. */
 class EngineRulesTest {
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withReceiveWindow(4096).withTiming(1000, 3000);
+    private static final EngineConfig CONFIG = EngineConfig.serverDefaults().withReceiveWindow(4096).withTiming(1000, 3000);
     private static final Ipv4Address LOCAL = Ipv4Address.parse("127.0.0.1");
 
     private static List<Frame> sent(List<Effect> effects) {
@@ -56,19 +56,19 @@ class EngineRulesTest {
     void startSessionIsAnsweredWithLastAckedFfff() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         assertEquals(List.of(new StartSession(7)), sent(c.attach(0)));
-        List<Effect> effects = c.receive(new SessionStarted(7, 0xFFFF));
+        List<Effect> effects = c.receive(new SessionStarted(7, Serial16.NONE));
         assertEquals(new Effect.Established(false, 0), effects.get(effects.size() - 1));
         assertEquals(SessionEngine.Link.ATTACHED, c.link());
         // The next transport resumes: Reconnect with nothing handled yet.
         c.transportLost();
-        assertEquals(List.of(new ReconnectSession(7, 0xFFFF)), sent(c.attach(10)));
+        assertEquals(List.of(new ReconnectSession(7, Serial16.NONE)), sent(c.attach(10)));
     }
 
     @Test
     void firstSequencedIdsAreZeroInBothDirections() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
-        c.receive(new SessionStarted(7, 0xFFFF));
+        c.receive(new SessionStarted(7, Serial16.NONE));
         assertEquals(List.of(new NewConnection(0, 1, LOCAL, 80)), sent(c.open(1, LOCAL, 80)));
         ServerSessionEngine s = serverWithOpenConnection();
         assertEquals(1, s.nextMessageId(), "the server's Connected took id 0");
@@ -129,8 +129,8 @@ class EngineRulesTest {
         assertEquals(ProtocolViolation.SECOND_HANDSHAKE, violation(s.receive(new StartSession(7))));
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
-        c.receive(new SessionStarted(7, 0xFFFF));
-        assertEquals(ProtocolViolation.SECOND_HANDSHAKE, violation(c.receive(new SessionStarted(7, 0xFFFF))));
+        c.receive(new SessionStarted(7, Serial16.NONE));
+        assertEquals(ProtocolViolation.SECOND_HANDSHAKE, violation(c.receive(new SessionStarted(7, Serial16.NONE))));
     }
 
     @Test
@@ -191,16 +191,16 @@ class EngineRulesTest {
     void rejectionClosesEveryConnectionAndTheNextAttachStartsAfresh() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
-        c.receive(new SessionStarted(7, 0xFFFF));
+        c.receive(new SessionStarted(7, Serial16.NONE));
         c.open(1, LOCAL, 80);
         c.transportLost();
-        assertEquals(List.of(new ReconnectSession(7, 0xFFFF)), sent(c.attach(5)));
+        assertEquals(List.of(new ReconnectSession(7, Serial16.NONE)), sent(c.attach(5)));
         List<Effect> rejected = c.receive(new SessionRejected(7));
-        assertTrue(rejected.contains(new Effect.CloseConnection(1, "session rejected by the relay", false)));
+        assertTrue(rejected.contains(new Effect.CloseConnection(1, CloseReason.SESSION_REJECTED)));
         assertTrue(rejected.contains(new Effect.Rejected()));
         assertEquals(0, c.connectionCount());
         assertEquals(List.of(new StartSession(7)), sent(c.attach(6)));
-        c.receive(new SessionStarted(7, 0xFFFF));
+        c.receive(new SessionStarted(7, Serial16.NONE));
         assertEquals(List.of(new NewConnection(0, 1, LOCAL, 80)), sent(c.open(1, LOCAL, 80)), "ids restart at 0");
     }
 
@@ -240,7 +240,7 @@ class EngineRulesTest {
     void ackOfConnectedIsSentAtOnceWithTheClientsWindow() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
-        c.receive(new SessionStarted(7, 0xFFFF));
+        c.receive(new SessionStarted(7, Serial16.NONE));
         c.open(1, LOCAL, 80);
         List<Effect> effects = c.receive(new Connected(0, 1, 8));
         assertTrue(effects.contains(new Effect.ConnectResult(1, 0)));

@@ -52,7 +52,7 @@ class WindowCornerCaseTest {
     @ParameterizedTest(name = "writer is the client: {0}")
     @ValueSource(booleans = {true, false})
     void updateLostInTheCutIsReAdvertisedAfterResume(boolean clientWrites) {
-        Wire w = new Wire(EngineConfig.defaults().withReceiveWindow(WINDOW).withMaxDataFrame(1024));
+        Wire w = new Wire(EngineConfig.serverDefaults().withReceiveWindow(WINDOW).withMaxDataFrame(1024));
         int id = w.establishWithConnection();
         boolean reader = !clientWrites;
         Buffer all = pattern(TOTAL);
@@ -83,7 +83,7 @@ class WindowCornerCaseTest {
     @ParameterizedTest(name = "writer is the client: {0}")
     @ValueSource(booleans = {true, false})
     void windowReopenedWhileDetachedIsAdvertisedOnResume(boolean clientWrites) {
-        Wire w = new Wire(EngineConfig.defaults().withReceiveWindow(WINDOW).withMaxDataFrame(1024));
+        Wire w = new Wire(EngineConfig.serverDefaults().withReceiveWindow(WINDOW).withMaxDataFrame(1024));
         int id = w.establishWithConnection();
         boolean reader = !clientWrites;
         Buffer all = pattern(TOTAL);

@@ -28,7 +28,7 @@ class FrameDecoderTest {
                 new ConnectionEof(3, 1),
                 new ConnectionClosed(4, 1),
                 new Ack(4, 0),
-                new Data(5, 3, 0, Buffer.buffer(new byte[FrameCodes.MAX_DATA_LENGTH])));
+                new Data(5, 3, 0, Buffer.buffer(new byte[FrameType.MAX_DATA_LENGTH])));
     }
 
     static Buffer concat(List<Frame> frames) {
@@ -44,7 +44,7 @@ class FrameDecoderTest {
         List<Frame> out = new ArrayList<>();
         for (int i = 0; i < all.length(); i++) {
             decoder.feed(all.getBuffer(i, i + 1), out::add);
-            assertTrue(decoder.buffered() <= FrameCodes.DATA_HEADER_SIZE + FrameCodes.MAX_DATA_LENGTH);
+            assertTrue(decoder.buffered() <= FrameType.DATA.size() + FrameType.MAX_DATA_LENGTH);
         }
         assertEquals(sample(), out);
         assertEquals(0, decoder.buffered());

@@ -45,7 +45,7 @@ class FrameStreamProperties {
         Arbitrary<Integer> u16 = Arbitraries.integers().between(0, 0xFFFF);
         Arbitrary<Long> u32 = Arbitraries.longs().between(0, 0xFFFF_FFFFL);
         Arbitrary<Buffer> payload = Arbitraries.bytes().array(byte[].class).ofMinSize(1)
-                .ofMaxSize(FrameCodes.MAX_DATA_LENGTH).edgeCases(c -> c.includeOnly()).map(Buffer::buffer);
+                .ofMaxSize(FrameType.MAX_DATA_LENGTH).edgeCases(c -> c.includeOnly()).map(Buffer::buffer);
         return Arbitraries.oneOf(List.of(
                 u32.map(StartSession::new),
                 Combinators.combine(u32, u16).as(ReconnectSession::new),

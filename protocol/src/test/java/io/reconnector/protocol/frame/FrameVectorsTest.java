@@ -110,7 +110,7 @@ class FrameVectorsTest {
                 assertEquals(v.getInteger("window"), d.window());
                 assertEquals(v.getInteger("length"), d.length());
                 byte[] payload = new byte[d.length()];
-                System.arraycopy(bytes, FrameCodes.DATA_HEADER_SIZE, payload, 0, payload.length);
+                System.arraycopy(bytes, FrameType.DATA.size(), payload, 0, payload.length);
                 if (v.containsKey("data_hex")) {
                     assertEquals(v.getString("data_hex"), HEX.formatHex(d.payload().getBytes()));
                 }

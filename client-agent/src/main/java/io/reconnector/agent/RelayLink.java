@@ -1,0 +1,187 @@
+package io.reconnector.agent;
+
+import io.reconnector.edge.Event;
+import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.ProtocolException;
+import io.reconnector.protocol.frame.Frame;
+import io.reconnector.protocol.frame.FrameDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The agent's one transport to the relay. When it breaks — reset, silence, a protocol error,
+ * a rejected session — the link detaches the engine and tries again after a {@link Backoff},
+ * until the agent stops. A transport the agent abandons ends with a reset, never a FIN: a
+ * clean close with no connection open would end the session on the relay.
+ */
+final class RelayLink {
+    private final Agent agent;
+    private final NetClient client;
+    private final Backoff backoff;
+    private Transport transport;
+    private long reconnectTimer = -1;
+    private long lostAt = -1;
+    private boolean stopping;
+
+    RelayLink(Agent agent) {
+        this.agent = agent;
+        AgentOptions o = agent.options();
+        this.client = agent.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) o.connectTimeout().toMillis()));
+        this.backoff = new Backoff(o.backoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    boolean attached() {
+        return transport != null;
+    }
+
+    void connect() {
+        if (stopping) {
+            return;
+        }
+        reconnectTimer = -1;
+        client.connect(agent.options().relay().port(), agent.options().relay().host()).onComplete(ar -> {
+            if (stopping) {
+                if (ar.succeeded()) {
+                    ar.result().close();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + ar.cause().getMessage());
+                return;
+            }
+            transport = new Transport(new SocketPipe(ar.result()));
+            transport.pipe.listen(transport);
+            transport.pipe.resume();
+            agent.run(agent.engine().attach(System.currentTimeMillis()));
+        });
+    }
+
+    private void scheduleReconnect(String why) {
+        if (stopping || reconnectTimer >= 0) {
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        if (backoff.failures() > 1) {
+            agent.log().info(Event.RECONNECTING, "reconnecting in " + (delay >= 1000
+                    ? String.format("%.1f s", delay / 1000.0) : delay + " ms") + " (" + why + ")", "delay_ms", delay);
+        }
+        reconnectTimer = agent.vertx().setTimer(Math.max(1, delay), id -> connect());
+    }
+
+    /** The current transport is gone, for whatever reason: detach and reconnect. */
+    void lost(String why) {
+        Transport t = transport;
+        if (t == null) {
+            return;
+        }
+        transport = null;
+        t.pipe.reset();
+        agent.run(agent.engine().transportLost());
+        if (lostAt < 0 && !stopping) {
+            lostAt = System.nanoTime();
+            agent.log().info(Event.RELAY_LOST, "lost the relay: " + why);
+        }
+        if (t.closed != null) {
+            t.closed.tryComplete();
+        }
+        scheduleReconnect(why);
+    }
+
+    /** A session was established on the current transport: the next loss starts the backoff over. */
+    long established() {
+        backoff.reset();
+        long since = lostAt;
+        lostAt = -1;
+        return since;
+    }
+
+    void write(Buffer frames) {
+        if (transport != null) {
+            transport.pipe.write(frames);
+        }
+    }
+
+    /**
+     * Stopping: no more reconnects. With a transport attached, send our FIN (End Session when
+     * no connection is open) and complete once the relay has closed its side, or after
+     * {@code waitMillis}.
+     */
+    Future<Void> stop(long waitMillis) {
+        stopping = true;
+        if (reconnectTimer >= 0) {
+            agent.vertx().cancelTimer(reconnectTimer);
+            reconnectTimer = -1;
+        }
+        Transport t = transport;
+        if (t == null) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> closed = Promise.promise();
+        t.closed = closed;
+        t.pipe.shutdownOutput();
+        long timer = agent.vertx().setTimer(waitMillis, id -> closed.tryComplete());
+        return closed.future().onComplete(x -> agent.vertx().cancelTimer(timer));
+    }
+
+    private final class Transport implements SocketPipe.Listener {
+        final SocketPipe pipe;
+        final FrameDecoder decoder = new FrameDecoder();
+        Promise<Void> closed;
+
+        Transport(SocketPipe pipe) {
+            this.pipe = pipe;
+        }
+
+        @Override
+        public void onData(Buffer data) {
+            if (transport != this) {
+                return;
+            }
+            try {
+                decoder.feed(data, this::onFrame);
+            } catch (ProtocolException e) {
+                lost("protocol error from the relay: " + e.getMessage());
+            }
+        }
+
+        private void onFrame(Frame f) {
+            if (transport == this) {
+                agent.run(agent.engine().receive(f));
+            }
+        }
+
+        @Override
+        public void onReadBatchEnd() {
+            if (transport == this) {
+                agent.run(agent.engine().flush());
+            }
+        }
+
+        @Override
+        public void onEof() {
+            if (closed != null) {
+                closed.tryComplete(); // we are stopping and the relay has answered our FIN
+            }
+            if (transport == this) {
+                lost("the relay closed the connection");
+            }
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            if (closed != null) {
+                closed.tryComplete();
+            }
+            if (transport == this) {
+                lost(cause == null ? "connection closed" : cause.getMessage());
+            }
+        }
+    }
+}

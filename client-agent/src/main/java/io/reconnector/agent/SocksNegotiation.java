@@ -1,0 +1,183 @@
+package io.reconnector.agent;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.socksx.SocksMessage;
+import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
+import io.netty.handler.codec.socksx.v4.DefaultSocks4CommandResponse;
+import io.netty.handler.codec.socksx.v4.Socks4CommandRequest;
+import io.netty.handler.codec.socksx.v4.Socks4CommandStatus;
+import io.netty.handler.codec.socksx.v4.Socks4CommandType;
+import io.netty.handler.codec.socksx.v4.Socks4ServerDecoder;
+import io.netty.handler.codec.socksx.v4.Socks4ServerEncoder;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandResponse;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialResponse;
+import io.netty.handler.codec.socksx.v5.Socks5AddressType;
+import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
+import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
+import io.netty.handler.codec.socksx.v5.Socks5CommandRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import io.netty.handler.codec.socksx.v5.Socks5CommandType;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequest;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
+import io.netty.util.ReferenceCountUtil;
+import io.reconnector.protocol.frame.ConnectFailed;
+
+import java.util.function.Consumer;
+
+/**
+ * The SOCKS server side of one local connection (SOCKS5 per RFC 1928 with no authentication,
+ * and SOCKS4 / 4a), on netty-codec-socks: Netty's codecs, in front of Vert.x in the socket's
+ * pipeline, turn bytes into requests and answers into bytes; this class decides the answers.
+ * Only CONNECT is offered.
+ */
+final class SocksNegotiation {
+    /** The name the SOCKS codec gets in the socket's pipeline. */
+    static final String CODEC = "socks";
+
+    /** Where a CONNECT request wants to go. */
+    record Target(String host, int port, Kind kind) {
+        enum Kind { IPV4, DOMAIN }
+    }
+
+    /** What the local connection does after a request. */
+    sealed interface Next {
+        /** The handshake goes on. */
+        record Wait() implements Next {
+        }
+
+        /** Open a connection to the target, then call {@link #answer}. */
+        record Connect(Target target) implements Next {
+        }
+
+        /** The request was refused (the answer is written): close the connection. */
+        record Close(String why) implements Next {
+        }
+    }
+
+    private static final Next WAIT = new Next.Wait();
+
+    private final ChannelPipeline pipeline;
+    private final Consumer<Object> reply;
+    private boolean socks4;
+
+    /**
+     * @param pipeline the socket's pipeline, with {@link #codec()} installed in front of Vert.x
+     * @param reply    writes a SOCKS message through that pipeline
+     */
+    SocksNegotiation(ChannelPipeline pipeline, Consumer<Object> reply) {
+        this.pipeline = pipeline;
+        this.reply = reply;
+    }
+
+    /** The codec to put in the socket's pipeline: it detects SOCKS4 or 5 and installs their decoders. */
+    static SocksPortUnificationServerHandler codec() {
+        return new SocksPortUnificationServerHandler();
+    }
+
+    /** A message Netty's SOCKS decoders produced. */
+    Next onMessage(Object message) {
+        try {
+            if (message instanceof SocksMessage m && m.decoderResult() != DecoderResult.SUCCESS) {
+                return refuse(Socks5CommandStatus.FAILURE, "not a SOCKS request: " + m.decoderResult().cause());
+            }
+            if (message instanceof Socks5InitialRequest hello) {
+                return greeting(hello);
+            }
+            if (message instanceof Socks5CommandRequest request) {
+                return command(request);
+            }
+            if (message instanceof Socks4CommandRequest request) {
+                return command4(request);
+            }
+            return new Next.Close("unexpected " + message.getClass().getSimpleName());
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private Next greeting(Socks5InitialRequest hello) {
+        if (!hello.authMethods().contains(Socks5AuthMethod.NO_AUTH)) {
+            reply.accept(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED));
+            return new Next.Close("the client offers no method without authentication");
+        }
+        pipeline.replace(Socks5InitialRequestDecoder.class, null, new Socks5CommandRequestDecoder());
+        reply.accept(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
+        return WAIT;
+    }
+
+    private Next command(Socks5CommandRequest request) {
+        if (request.type() != Socks5CommandType.CONNECT) {
+            return refuse(Socks5CommandStatus.COMMAND_UNSUPPORTED, request.type() + " is not offered");
+        }
+        if (request.dstAddrType() == Socks5AddressType.IPv6) {
+            // The protocol's New Connection carries an IPv4 address only.
+            return refuse(Socks5CommandStatus.ADDRESS_UNSUPPORTED, "IPv6 destinations are not carried");
+        }
+        Target.Kind kind = request.dstAddrType() == Socks5AddressType.IPv4 ? Target.Kind.IPV4 : Target.Kind.DOMAIN;
+        return new Next.Connect(new Target(request.dstAddr(), request.dstPort(), kind));
+    }
+
+    private Next command4(Socks4CommandRequest request) {
+        socks4 = true;
+        if (request.type() != Socks4CommandType.CONNECT) {
+            answer(ConnectFailed.EACCES);
+            return new Next.Close(request.type() + " is not offered");
+        }
+        // SOCKS4a puts a host name where SOCKS4 has an address; Netty hands over either as text.
+        Target.Kind kind = isIpv4Literal(request.dstAddr()) ? Target.Kind.IPV4 : Target.Kind.DOMAIN;
+        return new Next.Connect(new Target(request.dstAddr(), request.dstPort(), kind));
+    }
+
+    private Next refuse(Socks5CommandStatus status, String why) {
+        if (socks4) {
+            reply.accept(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
+        } else {
+            reply.accept(new DefaultSocks5CommandResponse(status, Socks5AddressType.IPv4, "0.0.0.0", 0));
+        }
+        return new Next.Close(why);
+    }
+
+    /** Answers the CONNECT request: errno 0 is success, any other the matching SOCKS refusal. */
+    void answer(int errno) {
+        if (errno == 0) {
+            reply.accept(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.SUCCESS)
+                    : new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.IPv4, "0.0.0.0", 0));
+            removeCodecs(); // from now on the socket carries the application's bytes
+        } else if (socks4) {
+            reply.accept(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
+        } else {
+            reply.accept(new DefaultSocks5CommandResponse(statusFor(errno), Socks5AddressType.IPv4, "0.0.0.0", 0));
+        }
+    }
+
+    /** The SOCKS5 reply for a Connect Failed errno. */
+    static Socks5CommandStatus statusFor(int errno) {
+        return switch (errno) {
+            case ConnectFailed.ECONNREFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;
+            case ConnectFailed.EACCES -> Socks5CommandStatus.FORBIDDEN;
+            case ConnectFailed.ENETUNREACH -> Socks5CommandStatus.NETWORK_UNREACHABLE;
+            case ConnectFailed.EHOSTUNREACH, ConnectFailed.ETIMEDOUT -> Socks5CommandStatus.HOST_UNREACHABLE;
+            default -> Socks5CommandStatus.FAILURE;
+        };
+    }
+
+    private void removeCodecs() {
+        for (Class<? extends io.netty.channel.ChannelHandler> c : java.util.List.of(Socks5CommandRequestDecoder.class,
+                Socks5ServerEncoder.class, Socks4ServerDecoder.class, Socks4ServerEncoder.class)) {
+            if (pipeline.get(c) != null) {
+                pipeline.remove(c);
+            }
+        }
+    }
+
+    static boolean isIpv4Literal(String host) {
+        try {
+            io.reconnector.protocol.frame.Ipv4Address.parse(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.reconnector.edge;
+
+import java.util.Locale;
+
+/**
+ * The things relay and agent report, each with a stable name. A log line about one of them
+ * carries the name in its {@code event} field (and the ids it concerns in fields of their
+ * own), so scripts, dashboards and tests match on names and fields, never on the wording a
+ * person reads.
+ */
+public enum Event {
+    // --- relay ---
+    RELAY_LISTENING,
+    RELAY_DRAINING,
+    RELAY_DRAINED,
+    RELAY_STOPPED,
+    SESSION_STARTED,
+    SESSION_RESUMED,
+    SESSION_REJECTED,
+    SESSION_ENDED,
+    /** A session homed on another node moved here (idle handover). */
+    SESSION_MOVED_IN,
+    /** A session homed here moved to another node (idle handover). */
+    SESSION_HANDED_OVER,
+    /** This node made itself a session's home from its record. */
+    SESSION_TAKEN_OVER,
+    /** A client transport is piped raw to its session's home on another node. */
+    TRANSPORT_FORWARDED,
+    TRANSPORT_CLOSED,
+    PROTOCOL_ERROR,
+    CONNECTION_REFUSED,
+    CONNECTION_ABORTED,
+    RECORD_WRITE_FAILED,
+    STORE_UNAVAILABLE,
+    // --- agent ---
+    AGENT_READY,
+    AGENT_STOPPED,
+    LISTENER_BOUND,
+    RELAY_LOST,
+    RECONNECTING,
+    RESUMED,
+    NEW_SESSION,
+    REJECTED;
+
+    private final String key = name().toLowerCase(Locale.ROOT).replace('_', '.');
+
+    /** The stable name, e.g. {@code session.resumed}. */
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,246 @@
+package io.reconnector.protocol.engine;
+
+import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.ConnectionClosed;
+import io.reconnector.protocol.frame.ConnectionEof;
+import io.reconnector.protocol.frame.Data;
+import io.reconnector.protocol.frame.Keepalive;
+import io.reconnector.protocol.frame.SequencedFrame;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Our half of the session (PROTOCOL.md §2, §4, §5): frames application bytes as windows allow,
+ * gives every sequenced message its id and keeps it until acked, holds messages back while
+ * 32,768 are unacked, and tells the edge when to read or stop reading each local socket.
+ */
+final class Sender {
+    private final SessionState s;
+    /** Control frames waiting for an id while the unacked limit is reached. */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Connections with data held back only by the unacked limit. */
+    private final LinkedHashSet<Connection> blocked = new LinkedHashSet<>();
+
+    private record Waiting(IntFunction<SequencedFrame> make, Connection connection) {
+    }
+
+    Sender(SessionState s) {
+        this.s = s;
+    }
+
+    /** Application bytes read from {@code c}'s local socket. */
+    void write(Connection c, Buffer bytes) {
+        c.pending.addLast(bytes);
+        c.pendingBytes += bytes.length();
+        trySend(c);
+    }
+
+    /** Frames and sends what the window and the unacked limit allow; then EOF if asked for. */
+    void trySend(Connection c) {
+        if (c.open()) {
+            while (c.pendingBytes > 0 && c.sendRoom() > 0) {
+                if (!logHasRoom()) {
+                    blocked.add(c);
+                    break;
+                }
+                int n = (int) Math.min(Math.min(c.sendRoom(), c.pendingBytes), s.config.maxDataFrame());
+                Buffer payload = takePending(c, n);
+                c.sentBytes += n;
+                append(id -> new Data(id, c.id, s.grant(c), payload), c);
+            }
+            if (c.pendingBytes == 0 && (c.outbound == Connection.Outbound.EOF_PENDING
+                    || c.outbound == Connection.Outbound.EOF_THEN_CLOSE)) {
+                boolean thenClose = c.outbound == Connection.Outbound.EOF_THEN_CLOSE;
+                c.outbound = Connection.Outbound.EOF_SENT;
+                append(id -> new ConnectionEof(id, c.id), c);
+                if (thenClose) {
+                    sendClosed(c);
+                }
+            }
+        }
+        updateReading(c);
+    }
+
+    /** A window for {@code c} arrived: a new send limit, if the connection is still open. */
+    void applyWindow(Connection c, int window) {
+        if (s.current(c) && c.open()) {
+            c.applyWindow(window);
+            trySend(c);
+        }
+    }
+
+    private void updateReading(Connection c) {
+        if (c.socketGone) {
+            return;
+        }
+        boolean want = c.open() && !c.localInputEnded() && c.pendingBytes == 0 && c.sendRoom() > 0 && logHasRoom();
+        if (want != c.reading) {
+            c.reading = want;
+            s.emit(want ? new Effect.ResumeReading(c.id) : new Effect.PauseReading(c.id));
+        }
+    }
+
+    private static Buffer takePending(Connection c, int n) {
+        Buffer first = c.pending.peekFirst();
+        if (first.length() == n) {
+            c.pending.removeFirst();
+            c.pendingBytes -= n;
+            return first;
+        }
+        if (first.length() > n) {
+            c.pending.removeFirst();
+            c.pending.addFirst(first.getBuffer(n, first.length()));
+            c.pendingBytes -= n;
+            return first.getBuffer(0, n);
+        }
+        Buffer out = Buffer.buffer(n);
+        while (out.length() < n) {
+            Buffer b = c.pending.removeFirst();
+            int take = Math.min(b.length(), n - out.length());
+            out.appendBuffer(b, 0, take);
+            if (take < b.length()) {
+                c.pending.addFirst(b.getBuffer(take, b.length()));
+            }
+        }
+        c.pendingBytes -= n;
+        return out;
+    }
+
+    private boolean logHasRoom() {
+        return waiting.isEmpty() && s.log.size() < s.config.maxUnacked();
+    }
+
+    /**
+     * Gives the frame the next id, logs it, and sends it if a transport is attached; while the
+     * unacked limit is reached it waits, in order, for acks.
+     */
+    void append(IntFunction<SequencedFrame> make, Connection c) {
+        if (!logHasRoom()) {
+            waiting.addLast(new Waiting(make, c));
+            return;
+        }
+        SequencedFrame f = make.apply(s.log.nextId());
+        s.log.append(f, c);
+        if (s.attached()) {
+            s.send(f);
+        }
+    }
+
+    /** Sends Connection Closed (now or when an id is free) and forgets pending data. */
+    void sendClosed(Connection c) {
+        if (c.closing()) {
+            return;
+        }
+        c.pending.clear();
+        c.pendingBytes = 0;
+        blocked.remove(c);
+        c.state = Connection.State.CLOSING;
+        append(id -> new ConnectionClosed(id, c.id), c);
+    }
+
+    /** Server only: the dial failed; Connect Failed ends the connection like a Closed. */
+    void sendConnectFailed(Connection c, int errno) {
+        c.socketGone = true;
+        c.state = Connection.State.CLOSING;
+        append(id -> new ConnectFailed(id, c.id, errno), c);
+    }
+
+    /** A peer broke the flow-control rules on {@code c}: reset its socket and close that connection only. */
+    void abort(Connection c, CloseReason why) {
+        if (!c.socketGone) {
+            c.socketGone = true;
+            s.emit(new Effect.CloseConnection(c.id, why));
+        }
+        sendClosed(c);
+    }
+
+    /** One of our messages was acked: credit its connection, or free the id its Closed ended. */
+    void acked(OutboundLog.Entry e) {
+        Connection c = e.connection();
+        SequencedFrame f = e.frame();
+        if (f instanceof Data d) {
+            c.ackedBytes += d.length();
+        } else if ((f instanceof ConnectionClosed || f instanceof ConnectFailed) && s.current(c)) {
+            s.connections.remove(c.id); // our last word on it is acked: the id is free again
+            blocked.remove(c);
+        }
+    }
+
+    /** The peer's Closed removed {@code c}: it waits for nothing any more. */
+    void forget(Connection c) {
+        blocked.remove(c);
+    }
+
+    /** Acks made room: send what waited for an id, then the connections held back. */
+    void releaseBlocked() {
+        while (!waiting.isEmpty() && s.log.size() < s.config.maxUnacked()) {
+            Waiting w = waiting.removeFirst();
+            SequencedFrame f = w.make().apply(s.log.nextId());
+            s.log.append(f, w.connection());
+            if (s.attached()) {
+                s.send(f);
+            }
+        }
+        if (!blocked.isEmpty() && logHasRoom()) {
+            List<Connection> retry = new ArrayList<>(blocked);
+            blocked.clear();
+            for (Connection c : retry) {
+                trySend(c);
+            }
+        }
+    }
+
+    /** A Keepalive for the first open connection (with its window), or for none. */
+    void sendKeepalive() {
+        for (Connection c : s.connections.values()) {
+            if (c.open()) {
+                s.send(new Keepalive(s.log.lastAssigned(), c.id, s.grant(c)));
+                return;
+            }
+        }
+        s.send(new Keepalive(s.log.lastAssigned(), Keepalive.NO_CONNECTION, 0));
+    }
+
+    /**
+     * After a handshake: resend every unacked message in order, with windows re-stamped to the
+     * values current now (docs/PROTOCOL.md, decision 1); returns how many.
+     */
+    int retransmit() {
+        int n = 0;
+        for (OutboundLog.Entry e : s.log.restampAll(this::restamp)) {
+            s.send(e.frame());
+            n++;
+        }
+        return n;
+    }
+
+    private OutboundLog.Entry restamp(OutboundLog.Entry e) {
+        Connection c = e.connection();
+        SequencedFrame f = e.frame();
+        int window = s.grant(c);
+        if (f instanceof Data d && d.window() != window) {
+            return new OutboundLog.Entry(new Data(d.messageId(), d.connectionId(), window, d.payload()), c);
+        }
+        if (f instanceof Connected k && k.window() != window) {
+            return new OutboundLog.Entry(new Connected(k.messageId(), k.connectionId(), window), c);
+        }
+        return e;
+    }
+
+    /** Sequenced messages not yet acked, including those still waiting for an id. */
+    int unackedCount() {
+        return s.log.size() + waiting.size();
+    }
+
+    /** Forgets everything (client after a rejection). */
+    void reset() {
+        waiting.clear();
+        blocked.clear();
+    }
+}

@@ -1,0 +1,61 @@
+package io.reconnector.protocol.engine;
+
+import io.reconnector.protocol.frame.Frame;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the parts of one engine share: the connection table, our sequence, where the
+ * transport is, and the effects produced by the input being handled.
+ */
+final class SessionState {
+    final long clientId;
+    final EngineConfig config;
+    final Map<Integer, Connection> connections = new HashMap<>();
+    final OutboundLog log = new OutboundLog();
+    SessionEngine.Link link = SessionEngine.Link.DETACHED;
+    /** A frame went out since the last tick (the keepalive timer restarts). */
+    boolean sentSinceTick;
+    private List<Effect> effects = new ArrayList<>();
+
+    SessionState(long clientId, EngineConfig config) {
+        this.clientId = clientId;
+        this.config = config;
+    }
+
+    boolean attached() {
+        return link == SessionEngine.Link.ATTACHED;
+    }
+
+    /** Is {@code c} still the connection its id names (not closed and replaced)? */
+    boolean current(Connection c) {
+        return c != null && connections.get(c.id) == c;
+    }
+
+    /** The window to grant on {@code c} now (PROTOCOL.md §5). */
+    int grant(Connection c) {
+        return c.grantWindow(config.receiveWindowBytes());
+    }
+
+    void emit(Effect e) {
+        effects.add(e);
+    }
+
+    void send(Frame f) {
+        effects.add(new Effect.Send(f));
+        sentSinceTick = true;
+    }
+
+    /** The effects produced since the last drain, in order. */
+    List<Effect> drain() {
+        if (effects.isEmpty()) {
+            return List.of();
+        }
+        List<Effect> out = effects;
+        effects = new ArrayList<>();
+        return out;
+    }
+}

@@ -1,0 +1,205 @@
+package io.reconnector.relay;
+
+import io.reconnector.edge.Event;
+import io.reconnector.protocol.engine.ResumeHandshake;
+import io.reconnector.protocol.engine.ServerSessionEngine;
+import io.reconnector.store.SessionRecord;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.eventbus.ReplyException;
+
+import java.util.Optional;
+
+/**
+ * Decides what a transport's handshake gets. Start Session: a fresh session here, killing any
+ * old one wherever it lives. Reconnect Session, for a session homed here: resume it. For a
+ * session homed elsewhere, in order of preference: take it over by a clean handover when it is
+ * idle (its home moves here), forward the transport raw to the home's peer port when it is not,
+ * or take it over from its record when the home is gone. Unknown sessions are rejected.
+ */
+final class HandshakeRouter {
+    /** How often a Reconnect is routed again when the session changes hands under it. */
+    private static final int MAX_ROUTE_ATTEMPTS = 3;
+
+    private final Relay relay;
+
+    HandshakeRouter(Relay relay) {
+        this.relay = relay;
+    }
+
+    void route(ClientTransport t, ResumeHandshake h) {
+        if (h.resume()) {
+            resume(t, h, 1);
+        } else {
+            start(t, h);
+        }
+    }
+
+    private void start(ClientTransport t, ResumeHandshake h) {
+        long id = h.clientId();
+        relay.store().start(id, relay.options().nodeName(), relay.now()).onComplete(ar -> {
+            if (ar.failed()) {
+                storeUnavailable(t, id, ar);
+                return;
+            }
+            RelaySession old = relay.session(id);
+            if (old != null) {
+                relay.forget(old);
+                old.end(RelaySession.EndReason.REPLACED);
+            }
+            ar.result().replaced().ifPresent(prev -> {
+                if (!prev.homeNode().equals(relay.options().nodeName())) {
+                    relay.log().info(Event.SESSION_ENDED, "session " + id + ": Start Session here kills the old one on "
+                            + prev.homeNode(), "client_id", id, "reason", RelaySession.EndReason.KILLED.name());
+                    relay.control().kill(prev.homeNode(), id, prev.epoch()).onFailure(e -> relay.log().warn(
+                            Event.SESSION_ENDED, "could not tell " + prev.homeNode() + " to drop session " + id + " ("
+                                    + e.getMessage() + "); its next record write will be fenced off", "client_id", id));
+                }
+            });
+            relay.adopt(t, h, new RelaySession(relay, ar.result().record(),
+                    new ServerSessionEngine(id, relay.options().engineConfig())));
+        });
+    }
+
+    private void resume(ClientTransport t, ResumeHandshake h, int attempt) {
+        long id = h.clientId();
+        if (resumeHere(t, h)) {
+            return;
+        }
+        relay.store().get(id).onComplete(ar -> {
+            if (ar.failed()) {
+                storeUnavailable(t, id, ar);
+            } else if (ar.result().isEmpty()) {
+                t.reject(id);
+            } else if (!t.closed()) {
+                fromRecord(t, h, ar.result().get(), attempt);
+            }
+        });
+    }
+
+    /** The session is served here: the transport attaches to it. */
+    private boolean resumeHere(ClientTransport t, ResumeHandshake h) {
+        RelaySession local = relay.session(h.clientId());
+        if (local != null && local.serving()) {
+            local.attach(t, h);
+            return true;
+        }
+        return false;
+    }
+
+    private void fromRecord(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
+        if (resumeHere(t, h)) {
+            return;
+        }
+        if (rec.homeNode().equals(relay.options().nodeName())) {
+            // Homed here, but not in this process: a previous incarnation of this node died with it.
+            takeOver(t, h, rec, attempt);
+            return;
+        }
+        relay.directory().lookup(rec.homeNode()).onComplete(nar -> {
+            Optional<NodeInfo> home = nar.succeeded() ? nar.result() : Optional.empty();
+            if (home.isEmpty() || !relay.directory().alive(home.get())) {
+                takeOver(t, h, rec, attempt);
+                return;
+            }
+            relay.control().handover(rec.homeNode(), h.clientId()).onComplete(answer ->
+                    afterHandover(t, h, rec, home.get(), answer, attempt));
+        });
+    }
+
+    private void afterHandover(ClientTransport t, ResumeHandshake h, SessionRecord rec, NodeInfo home,
+                               AsyncResult<ClusterControl.HandoverAnswer> answer, int attempt) {
+        boolean movedHere = answer.succeeded() && answer.result() == ClusterControl.HandoverAnswer.MOVED;
+        if (t.closed() && !movedHere) {
+            return; // the client gave up on this transport; a moved session is ours whatever happens to it
+        }
+        if (answer.failed()) {
+            // The home is a member but did not answer (timed out, no consumer yet or any more, or
+            // it failed to write the move). It may still hold the session: try its peer port,
+            // which takes the session over if the home turns out to be gone.
+            relay.log().info(null, "session " + h.clientId() + ": " + home.name() + " did not answer the handover ("
+                    + describe(answer.cause()) + "); forwarding", "client_id", h.clientId());
+            forward(t, h, home, rec, attempt);
+            return;
+        }
+        switch (answer.result()) {
+            case MOVED -> relay.store().get(h.clientId()).onComplete(rar -> {
+                Optional<SessionRecord> moved = rar.succeeded() ? rar.result() : Optional.empty();
+                if (moved.isPresent() && moved.get().homeNode().equals(relay.options().nodeName())) {
+                    relay.log().info(Event.SESSION_MOVED_IN, "session " + h.clientId() + " moved here from "
+                            + rec.homeNode() + " (idle)", "client_id", h.clientId(), "from", rec.homeNode());
+                    relay.adopt(t, h, new RelaySession(relay, moved.get(), ServerSessionEngine.restore(h.clientId(),
+                            relay.options().engineConfig(), RecordCodec.snapshot(moved.get()), false)));
+                } else if (rar.failed()) {
+                    storeUnavailable(t, h.clientId(), rar);
+                } else {
+                    retry(t, h, attempt);
+                }
+            });
+            case BUSY -> forward(t, h, home, rec, attempt);
+            case UNKNOWN -> takeOver(t, h, rec, attempt);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t instanceof ReplyException r ? r.failureType() + ": " + r.getMessage() : String.valueOf(t.getMessage());
+    }
+
+    private void retry(ClientTransport t, ResumeHandshake h, int attempt) {
+        if (t.closed()) {
+            return;
+        }
+        if (attempt >= MAX_ROUTE_ATTEMPTS) {
+            t.close(TransportClose.ROUTE_UNSETTLED, "session " + h.clientId());
+        } else {
+            resume(t, h, attempt + 1);
+        }
+    }
+
+    /** Makes this node the session's home from its record, fenced by the epoch we read. */
+    private void takeOver(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
+        long id = h.clientId();
+        SessionRecord mine = rec.withEpoch(rec.epoch() + 1, relay.options().nodeName()).withAttached(true, relay.now());
+        relay.store().replace(rec.epoch(), mine).onComplete(ar -> {
+            if (ar.failed()) {
+                storeUnavailable(t, id, ar);
+                return;
+            }
+            if (!ar.result()) {
+                retry(t, h, attempt); // someone else changed the record first: look again
+                return;
+            }
+            relay.metrics().takeovers.incrementAndGet();
+            relay.log().info(Event.SESSION_TAKEN_OVER, "session " + id + ": took over from " + rec.homeNode()
+                    + " (home lost; " + rec.connections().size() + " connections there are closed)",
+                    "client_id", id, "from", rec.homeNode());
+            relay.adopt(t, h, new RelaySession(relay, mine, ServerSessionEngine.restore(id,
+                    relay.options().engineConfig(), RecordCodec.snapshot(rec), true)));
+        });
+    }
+
+    /** Passes the client's transport, raw, to the session's home over its peer port. */
+    private void forward(ClientTransport t, ResumeHandshake h, NodeInfo home, SessionRecord rec, int attempt) {
+        relay.peerClient().connect(home.peerPort(), home.peerHost()).onComplete(ar -> {
+            if (ar.failed()) {
+                relay.log().info(null, "session " + h.clientId() + ": home " + home.name() + " unreachable ("
+                        + ar.cause().getMessage() + "); taking the session over", "client_id", h.clientId());
+                takeOver(t, h, rec, attempt);
+                return;
+            }
+            if (t.closed()) {
+                ar.result().close();
+                return;
+            }
+            relay.metrics().forwarded.incrementAndGet();
+            relay.log().info(Event.TRANSPORT_FORWARDED, "session " + h.clientId() + ": forwarding the transport to its home "
+                    + home.name(), "client_id", h.clientId(), "home", home.name());
+            t.becomeHop(ar.result());
+        });
+    }
+
+    private void storeUnavailable(ClientTransport t, long id, AsyncResult<?> ar) {
+        relay.log().warn(Event.STORE_UNAVAILABLE, "session " + id + ": the session store is unavailable ("
+                + ar.cause().getMessage() + ")", "client_id", id);
+        t.close(TransportClose.STORE_UNAVAILABLE, "");
+    }
+}

@@ -1,0 +1,223 @@
+package io.reconnector.relay;
+
+import io.reconnector.edge.EffectApplier;
+import io.reconnector.edge.Errnos;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.engine.Effect;
+import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.store.ConnectionRecord;
+import io.reconnector.store.SessionRecord;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * The relay's side of carrying out a session's effects: upstream sockets (dialled only once
+ * the destination policy allows and the connection is recorded), the attached transport, and
+ * what gets counted and logged.
+ */
+final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Events, RecordReplicator.Owner {
+    private final RelaySession session;
+
+    RelaySessionEffects(RelaySession session) {
+        this.session = session;
+    }
+
+    private Relay relay() {
+        return session.relay;
+    }
+
+    // ------------------------------------------------------------------ sockets and frames
+
+    @Override
+    public SocketPipe socket(int connectionId) {
+        return session.upstreams.socket(connectionId);
+    }
+
+    @Override
+    public SocketPipe forget(Effect.CloseConnection why) {
+        UpstreamTable.Upstream u = session.upstreams.remove(why.connectionId());
+        session.replicator.changed();
+        if (!why.graceful()) {
+            session.log.info(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
+                    + why.reason().description(), "connection_id", why.connectionId(), "reason", why.reason().name());
+        }
+        return u == null ? null : u.pipe();
+    }
+
+    @Override
+    public void writeFrames(Buffer frames) {
+        ClientTransport t = session.transport();
+        if (t != null) {
+            t.write(frames);
+        }
+    }
+
+    @Override
+    public void sequencedFrameSent() {
+        session.replicator.changed(); // the record holds unacked frames: it must learn of this one
+    }
+
+    // ------------------------------------------------------------------ dialling
+
+    @Override
+    public void openUpstream(Effect.OpenUpstream o) {
+        int id = o.connectionId();
+        String refusal = relay().options().policy().refusal(o.address(), o.port());
+        if (refusal != null) {
+            relay().metrics().connectionsDenied.incrementAndGet();
+            session.log.info(Event.CONNECTION_REFUSED, "connection " + id + " to " + o.address() + ":" + o.port()
+                    + " refused: " + refusal, "connection_id", id, "destination", o.address() + ":" + o.port());
+            session.run(session.engine.upstreamFailed(id, o.token(), ConnectFailed.EACCES));
+            return;
+        }
+        UpstreamTable.Upstream u = session.upstreams.dialling(id, o.token(), new ConnectionRecord(id,
+                o.address().toString(), o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
+        session.replicator.changed();
+        long asked = System.nanoTime();
+        // Recorded before it is dialled, so a node that takes this session over never dials it twice.
+        session.replicator.recorded().onComplete(stored -> {
+            if (!session.upstreams.holds(u)) {
+                return; // cancelled by the client, or the session ended, while we recorded
+            }
+            if (stored.failed()) {
+                notRecorded(u, o, stored.cause());
+                return;
+            }
+            long recorded = System.nanoTime();
+            relay().dialer().dial(o.address(), o.port()).onComplete(ar -> {
+                if (session.log.debugEnabled()) {
+                    session.log.debug(null, String.format("connection %d: recorded in %.2f ms, dialled in %.2f ms",
+                            id, (recorded - asked) / 1e6, (System.nanoTime() - recorded) / 1e6));
+                }
+                dialled(u, o, ar);
+            });
+        });
+    }
+
+    private void notRecorded(UpstreamTable.Upstream u, Effect.OpenUpstream o, Throwable cause) {
+        session.upstreams.remove(u.id);
+        session.replicator.changed();
+        if (cause instanceof RecordReplicator.NotRecorded nr && nr.fencedOff()) {
+            return; // the session has ended here; the client resumes with whoever owns it now
+        }
+        session.log.warn(Event.RECORD_WRITE_FAILED, "connection " + u.id + " not dialled: it could not be recorded ("
+                + cause.getMessage() + ")", "connection_id", u.id);
+        session.run(session.engine.upstreamFailed(u.id, o.token(), ConnectFailed.ETIMEDOUT));
+    }
+
+    private void dialled(UpstreamTable.Upstream u, Effect.OpenUpstream o, AsyncResult<NetSocket> ar) {
+        if (!session.upstreams.holds(u)) {
+            if (ar.succeeded()) {
+                ar.result().close(); // nobody wants it any more
+            }
+            return;
+        }
+        if (ar.failed()) {
+            session.upstreams.remove(u.id);
+            session.replicator.changed();
+            session.log.debug(null, "connection " + u.id + " to " + o.address() + ":" + o.port() + " failed: "
+                    + ar.cause().getMessage());
+            session.run(session.engine.upstreamFailed(u.id, o.token(), Errnos.of(ar.cause())));
+            return;
+        }
+        relay().metrics().connectionsOpened.incrementAndGet();
+        u.connected(new SocketPipe(ar.result()));
+        session.replicator.changed();
+        session.run(session.engine.upstreamConnected(u.id, o.token()));
+    }
+
+    @Override
+    public void abandonDial(Effect.AbandonDial e) {
+        UpstreamTable.Upstream u = session.upstreams.get(e.connectionId());
+        if (u != null && u.dialToken == e.token()) {
+            session.upstreams.remove(u.id);
+            session.replicator.changed();
+            if (u.pipe() != null) {
+                u.pipe().close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ upstream socket events
+
+    @Override
+    public void data(UpstreamTable.Upstream u, Buffer data) {
+        session.run(session.engine.write(u.id, data));
+    }
+
+    @Override
+    public void eof(UpstreamTable.Upstream u) {
+        session.run(session.engine.localEof(u.id));
+    }
+
+    @Override
+    public void closed(UpstreamTable.Upstream u) {
+        session.replicator.changed();
+        session.run(session.engine.localClosed(u.id));
+    }
+
+    // ------------------------------------------------------------------ the session's transport
+
+    @Override
+    public void established(Effect.Established e) {
+        double ms = (System.nanoTime() - session.attachStartedAt) / 1e6;
+        if (e.resumed()) {
+            relay().metrics().sessionsResumed.incrementAndGet();
+            session.log.info(Event.SESSION_RESUMED, String.format("resumed: %d messages replayed, %d connections open, %.1f ms",
+                    e.retransmitted(), session.upstreamCount(), ms), "replayed", e.retransmitted());
+        } else {
+            relay().metrics().sessionsStarted.incrementAndGet();
+            session.log.info(Event.SESSION_STARTED, "started");
+        }
+    }
+
+    @Override
+    public void transportDead(Effect.TransportDead e) {
+        ClientTransport t = session.transport();
+        if (t != null) {
+            t.close(TransportClose.SILENT, "nothing received for " + e.silentMillis() + " ms");
+        }
+    }
+
+    @Override
+    public void protocolError(Effect.ProtocolError e) {
+        ClientTransport t = session.transport();
+        if (t != null) {
+            t.protocolError(e.error());
+        }
+    }
+
+    @Override
+    public void connectResult(Effect.ConnectResult e) {
+        throw new IllegalStateException("a server engine emitted the client-only effect " + e);
+    }
+
+    @Override
+    public void rejected(Effect.Rejected e) {
+        throw new IllegalStateException("a server engine emitted the client-only effect " + e);
+    }
+
+    // ------------------------------------------------------------------ the record
+
+    @Override
+    public SessionRecord snapshot() {
+        return session.snapshot();
+    }
+
+    @Override
+    public void fenced() {
+        session.end(RelaySession.EndReason.FENCED);
+    }
+
+    @Override
+    public void storeTrouble(int attempt, Throwable cause) {
+        if (attempt == 1) {
+            session.log.warn(Event.RECORD_WRITE_FAILED, "cannot write the session record (" + cause.getMessage()
+                    + "); retrying");
+        } else if (attempt == 0) {
+            session.log.info(Event.RECORD_WRITE_FAILED, "the session record is written again", "recovered", true);
+        }
+    }
+}

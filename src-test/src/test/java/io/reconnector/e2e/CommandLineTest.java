@@ -1,0 +1,103 @@
+package io.reconnector.e2e;
+
+import io.reconnector.edge.Event;
+import io.reconnector.relay.Upstream;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an operator's scripts and a person at a terminal see of relay, agent and demo. */
+class CommandLineTest {
+    private static final Duration START = Duration.ofSeconds(60);
+
+    private static List<String> relayArgs(String host) {
+        return List.of("relay", "--listen", host + ":7000", "--cluster-host", host, "--allow", "127.0.0.0/8",
+                "--cluster-name", "e2e-" + UUID.randomUUID());
+    }
+
+    private static void awaitLine(Proc p, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        try {
+            await(p + " prints /" + regex + "/").atMost(START)
+                    .until(() -> p.lines.stream().anyMatch(l -> pattern.matcher(l).find()) || !p.alive());
+        } finally {
+            assertTrue(p.lines.stream().anyMatch(l -> pattern.matcher(l).find()),
+                    "no line matches /" + regex + "/ in:\n" + p.output());
+        }
+    }
+
+    @Test
+    void theStartupLinesScriptsWaitForAreThereInTheTextFormat() throws Exception {
+        String host = Loopback.subnet() + ".2";
+        try (Proc relay = Proc.startText("relay", relayArgs(host))) {
+            awaitLine(relay, "relay listening on " + Pattern.quote(host) + ":7000\\b");
+            try (Proc agent = Proc.startText("agent", List.of("agent", "--relay", host + ":7000", "--socks", "127.0.0.1:0"))) {
+                awaitLine(agent, "agent ready \\(client id \\d+, ");
+                awaitLine(agent, "new session");
+                awaitLine(agent, "^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO ");
+            }
+        }
+    }
+
+    @Test
+    void ctrlCEndsTheAgentWithinASecondEndsItsSessionAndSaysSoInOneLine() throws Exception {
+        String host = Loopback.subnet() + ".2";
+        try (Upstream upstream = new Upstream(); Proc relay = Proc.start("relay", relayArgs(host))) {
+            relay.await(Event.RELAY_LISTENING, START);
+            try (Proc agent = Proc.start("agent", List.of("agent", "--relay", host + ":7000",
+                    "--forward", "0:127.0.0.1:" + upstream.port()))) {
+                long clientId = agent.await(Event.AGENT_READY, START).getLong("client_id");
+                int port = agent.await(Event.LISTENER_BOUND, START).getInteger("port");
+                agent.await(Event.NEW_SESSION, START);
+                try (Socket app = new Socket("127.0.0.1", port)) {
+                    app.getOutputStream().write("ping".getBytes());
+                    app.getInputStream().readNBytes(4); // echoed: the connection is open end to end
+                    int linesBefore = agent.lines.size();
+                    long t0 = System.nanoTime();
+                    agent.signal("INT");
+                    agent.waitForExit(5_000);
+                    long millis = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(millis < 1000, "stopped in " + millis + " ms");
+                    List<String> after = agent.lines.subList(linesBefore, agent.lines.size());
+                    assertEquals(1, after.size(), "one line on the way out:\n" + String.join("\n", after));
+                    assertTrue(after.get(0).contains(Event.AGENT_STOPPED.key()), after.get(0));
+                    relay.await(Event.SESSION_ENDED, e -> e.getLong("client_id") == clientId
+                            && "CLIENT_ENDED".equals(e.getString("reason")), Duration.ofSeconds(2));
+                    assertEquals(-1, readOrReset(app), "the application's connection ended with the agent");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDemoEndsCleanlyAfterItsSummary() throws Exception {
+        try (Proc demo = Proc.startText("demo", List.of("demo", "--cuts", "3", "--megabytes", "8"))) {
+            assertEquals(0, demo.waitForExit(120_000), demo.output());
+            List<String> lines = demo.lines;
+            assertTrue(lines.contains("demo: checksums equal (SHA-256, both directions): yes"), demo.output());
+            int summary = lines.indexOf(lines.stream().filter(l -> l.startsWith("demo: application errors: 0"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no summary:\n" + demo.output())));
+            List<String> after = lines.subList(summary + 1, lines.size());
+            assertTrue(after.stream().noneMatch(l -> l.contains("Exception") || l.contains("reconnecting")
+                    || l.contains("lost the relay") || l.startsWith("\tat ")), "a quiet ending:\n" + String.join("\n", after));
+            assertTrue(after.stream().anyMatch(l -> l.contains("agent: stopped; session 4242 ended")), demo.output());
+        }
+    }
+
+    private static int readOrReset(Socket s) {
+        try {
+            s.setSoTimeout(5000);
+            return s.getInputStream().read();
+        } catch (java.io.IOException e) {
+            return -1; // reset
+        }
+    }
+}
