@@ -5,11 +5,9 @@ import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,13 +25,9 @@ class ClusterSurviveCutsTest {
         try (BulkServer server = BulkServer.untilClientEnds(31); RelayCluster c = new RelayCluster(List.of())) {
             c.startAgent(List.of("--forward", "0:127.0.0.1:" + server.port()));
             BulkClient app = BulkClient.untilStopped(c.forwardPorts.get(0), 32);
-            int cuts = Cuts.alternate(c.proxy, app, CUTS);
-            await("200 MB each way").atMost(Duration.ofMinutes(5))
-                    .until(() -> app.done() || (app.sent.get() >= SIZE && app.received.bytes >= SIZE));
-            app.stop();
-            app.join(300_000);
-            await("the server has finished its side").atMost(Duration.ofMinutes(1)).until(() -> server.results().size() == 1);
-            BulkServer.Result up = server.results().get(0);
+            Cuts.Outcome run = Cuts.openEnded(c.proxy, app, server, CUTS, SIZE);
+            int cuts = run.cuts();
+            BulkServer.Result up = run.server();
             String logs = c.outputs();
 
             assertEquals(CUTS, cuts, "every cut fell inside the transfer");

@@ -15,6 +15,26 @@ final class Cuts {
     }
 
     /**
+     * Cuts {@code cuts} times while an open-ended transfer runs, lets it go on until at least
+     * {@code size} bytes went each way, then ends it and returns the server's side of it.
+     *
+     * @return how many cuts fell inside the transfer, and the server's result
+     */
+    static Outcome openEnded(ChaosProxy proxy, BulkClient app, io.reconnector.cli.demo.BulkServer server, int cuts,
+                             long size) throws InterruptedException {
+        int made = alternate(proxy, app, cuts);
+        await("at least " + (size >> 20) + " MiB each way").atMost(Duration.ofMinutes(5))
+                .until(() -> app.done() || (app.sent.get() >= size && app.received.bytes >= size));
+        app.stop();
+        app.join(300_000);
+        await("the server has finished its side").atMost(Duration.ofMinutes(1)).until(() -> server.results().size() == 1);
+        return new Outcome(made, server.results().get(0));
+    }
+
+    record Outcome(int cuts, io.reconnector.cli.demo.BulkServer.Result server) {
+    }
+
+    /**
      * Cuts up to {@code max} times, each only after a fresh MiB has arrived through the
      * transport made after the previous cut, and waits for the agent to reconnect each time.
      *

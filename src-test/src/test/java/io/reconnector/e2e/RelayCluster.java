@@ -42,7 +42,7 @@ final class RelayCluster implements AutoCloseable {
     int proxyPort;
     Proc agent;
     long clientId;
-    final List<Integer> forwardPorts = new ArrayList<>();
+    List<Integer> forwardPorts = List.of();
     int socksPort = -1;
 
     RelayCluster(List<String> relayArgs) throws Exception {
@@ -118,16 +118,11 @@ final class RelayCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", "1s", "--backoff-max", "300ms"));
         args.addAll(agentArgs);
-        agent = Proc.start("agent", args);
-        clientId = agent.await(Event.AGENT_READY, START).getLong("client_id");
-        for (JsonObject bound : agent.events(Event.LISTENER_BOUND)) {
-            if ("socks".equals(bound.getString("kind"))) {
-                socksPort = bound.getInteger("port");
-            } else {
-                forwardPorts.add(bound.getInteger("port"));
-            }
-        }
-        agent.await(Event.NEW_SESSION, START);
+        AgentProc a = AgentProc.start(args, START);
+        agent = a.proc();
+        clientId = a.clientId();
+        forwardPorts = a.forwardPorts();
+        socksPort = a.socksPort();
     }
 
     /** The node currently home to the agent's session: the last to start it, take it over or receive it. */

@@ -5,10 +5,8 @@ import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,13 +22,9 @@ class SurviveCutsTest {
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
             // Open-ended, so every cut falls inside the transfer whatever this machine's speed.
             BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 22);
-            int cuts = Cuts.alternate(t.proxy, app, CUTS);
-            await("200 MB each way").atMost(Duration.ofMinutes(5))
-                    .until(() -> app.done() || (app.sent.get() >= SIZE && app.received.bytes >= SIZE));
-            app.stop();
-            app.join(120_000);
-            await("the server has finished its side").atMost(Duration.ofMinutes(1)).until(() -> server.results().size() == 1);
-            BulkServer.Result up = server.results().get(0);
+            Cuts.Outcome run = Cuts.openEnded(t.proxy, app, server, CUTS, SIZE);
+            int cuts = run.cuts();
+            BulkServer.Result up = run.server();
 
             assertEquals(CUTS, cuts, "every cut fell inside the transfer");
             assertNull(app.error, "the application never saw a socket error");

@@ -3,7 +3,6 @@ package io.reconnector.e2e;
 import io.reconnector.cli.demo.ChaosProxy;
 import io.reconnector.edge.Event;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ final class Tunnel implements AutoCloseable {
     final Proc agent;
     final ChaosProxy proxy;
     final int proxyPort;
-    final List<Integer> forwardPorts = new ArrayList<>();
-    int socksPort = -1;
+    final List<Integer> forwardPorts;
+    final int socksPort;
     final long clientId;
 
     /**
@@ -42,16 +41,11 @@ final class Tunnel implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", AGENT_DEAD_AFTER, "--backoff-max", "500ms"));
         args.addAll(agentArgs);
-        agent = Proc.start("agent", args);
-        clientId = agent.await(Event.AGENT_READY, START).getLong("client_id");
-        for (JsonObject bound : agent.events(Event.LISTENER_BOUND)) {
-            if ("socks".equals(bound.getString("kind"))) {
-                socksPort = bound.getInteger("port");
-            } else {
-                forwardPorts.add(bound.getInteger("port"));
-            }
-        }
-        agent.await(Event.NEW_SESSION, START);
+        AgentProc a = AgentProc.start(args, START);
+        agent = a.proc();
+        clientId = a.clientId();
+        forwardPorts = a.forwardPorts();
+        socksPort = a.socksPort();
     }
 
     /** Starts the relay (again, after a kill) on its address, with the same flags. */
