@@ -54,6 +54,9 @@ final class AgentCommand implements Callable<Integer> {
             description = "longest wait between reconnect attempts (default ${DEFAULT-VALUE})")
     Duration backoffMax;
 
+    @CommandLine.Mixin
+    AgentTlsFlags tls = new AgentTlsFlags();
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -80,7 +83,7 @@ final class AgentCommand implements Callable<Integer> {
                     "--dead-after must be longer than --keepalive (a few keepalive intervals is right)");
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
-                backoffMax, Duration.ofSeconds(5));
+                backoffMax, Duration.ofSeconds(5), tls.tls(spec, relay));
         Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
         String deployment;
         try {

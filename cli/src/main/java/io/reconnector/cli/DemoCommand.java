@@ -2,6 +2,9 @@ package io.reconnector.cli;
 
 import io.reconnector.agent.Agent;
 import io.reconnector.agent.AgentOptions;
+import io.reconnector.agent.AgentTls;
+import io.reconnector.cli.pki.PkiFiles;
+import io.reconnector.relay.TlsFiles;
 import io.reconnector.agent.ForwardSpec;
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
@@ -30,6 +33,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--megabytes", defaultValue = "64", description = "size of each transfer, each way (default ${DEFAULT-VALUE})")
     int megabytes;
 
+    @Option(names = "--tls", description = "run the link over TLS with client certificates (a throwaway PKI)")
+    boolean tls;
+
     private static final Duration DEAD = Duration.ofMillis(1000);
 
     @Override
@@ -40,13 +46,25 @@ final class DemoCommand implements Callable<Integer> {
             RelayOptions relayOptions = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5),
                     Duration.ofMillis(250), Duration.ofSeconds(2), 1 << 20, "demo");
+            AgentTls agentTls = null;
+            java.nio.file.Path dir = null;
+            if (tls) {
+                dir = java.nio.file.Files.createTempDirectory("reconnector-demo-pki");
+                PkiFiles.init(dir, List.of("localhost"));
+                PkiFiles.issue(dir, "demo", 1);
+                relayOptions = relayOptions.withTls(new TlsFiles(PkiFiles.certificate(dir, "relay"), PkiFiles.key(dir, "relay"),
+                        PkiFiles.certificate(dir, "ca"), null));
+                agentTls = new AgentTls(PkiFiles.certificate(dir, "ca"), PkiFiles.certificate(dir, "demo"),
+                        PkiFiles.key(dir, "demo"), "localhost");
+                say("TLS with client certificates on " + io.reconnector.edge.Tls.engineName() + " (a throwaway PKI in " + dir + ")");
+            }
             RelayNode relay = RelayNode.start(relayOptions).toCompletionStage().toCompletableFuture().join();
             Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
             ChaosProxy proxy = new ChaosProxy(vertx, "127.0.0.1", relay.relay().port());
             int proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null,
                     List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), server.port())),
-                    Duration.ofMillis(250), DEAD, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(2)));
+                    Duration.ofMillis(250), DEAD, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(2), agentTls));
             String deployment = vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().join();
             int forwardPort = agent.forwardPorts().get(0);
             say("relay on 127.0.0.1:" + relay.relay().port() + "; agent -> chaos proxy :" + proxyPort
@@ -57,6 +75,14 @@ final class DemoCommand implements Callable<Integer> {
             vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().join();
             vertx.close().toCompletionStage().toCompletableFuture().join();
             relay.close().toCompletionStage().toCompletableFuture().join();
+            if (dir != null) {
+                try (var files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : files.toList()) {
+                        java.nio.file.Files.delete(f);
+                    }
+                }
+                java.nio.file.Files.delete(dir);
+            }
             return failures == 0 ? 0 : 1;
         }
     }

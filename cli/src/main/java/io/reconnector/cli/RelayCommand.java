@@ -7,6 +7,7 @@ import io.reconnector.protocol.engine.EngineConfig;
 import io.reconnector.relay.AddressRule;
 import io.reconnector.relay.RelayNode;
 import io.reconnector.relay.RelayOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,32 +54,11 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--node-name", description = "this node's name (default: a random one)")
     String nodeName;
 
-    @Option(names = "--cluster-name", defaultValue = "reconnector", description = "Hazelcast cluster name (default ${DEFAULT-VALUE})")
-    String clusterName;
+    @CommandLine.Mixin
+    ClusterFlags cluster = new ClusterFlags();
 
-    @Option(names = "--cluster-host", defaultValue = "127.0.0.1", description = "interface for the cluster port (default ${DEFAULT-VALUE})")
-    String clusterHost;
-
-    @Option(names = "--cluster-port", defaultValue = "0", description = "Hazelcast member port (default: the first free from 5701)")
-    int clusterPort;
-
-    @Option(names = "--cluster-members", split = ",", description = "other members, HOST:PORT,HOST:PORT,...")
-    List<String> clusterMembers = new ArrayList<>();
-
-    @Option(names = "--replication-interval", converter = Converters.DurationConverter.class, defaultValue = "200ms",
-            description = "how often session progress is written to the cluster at most (default ${DEFAULT-VALUE})")
-    Duration replicationInterval;
-
-    @Option(names = "--peer-listen", converter = Converters.HostPortConverter.class, defaultValue = "127.0.0.1:0",
-            description = "where other nodes forward client transports to this one (default ${DEFAULT-VALUE}: any free port)")
-    HostPort peerListen;
-
-    @Option(names = "--cluster-secret-file",
-            description = "a file whose bytes prove a node belongs to the cluster (required with --cluster-members or --cluster-dns)")
-    java.nio.file.Path clusterSecretFile;
-
-    @Option(names = "--cluster-dns", description = "Kubernetes headless service DNS name to find members by (instead of --cluster-members)")
-    String clusterDns;
+    @CommandLine.Mixin
+    RelayTlsFlags tls = new RelayTlsFlags();
 
     @Option(names = "--drain-grace", converter = Converters.DurationConverter.class, defaultValue = "30s",
             description = "on SIGTERM, how long sessions with open connections keep being served (default ${DEFAULT-VALUE})")
@@ -92,38 +72,20 @@ final class RelayCommand implements Callable<Integer> {
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(logFormat);
         if (deadAfter.compareTo(keepalive) <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw Flags.wrong(spec,
                     "--dead-after (" + deadAfter.toMillis() + " ms) must be longer than --keepalive ("
                             + keepalive.toMillis() + " ms); a few keepalive intervals is right");
         }
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
-        byte[] secret;
-        if (clusterSecretFile != null) {
-            try {
-                secret = java.nio.file.Files.readAllBytes(clusterSecretFile);
-            } catch (java.io.IOException e) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--cluster-secret-file " + clusterSecretFile + ": cannot read it (" + e.getMessage() + ")");
-            }
-            if (secret.length < 16) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--cluster-secret-file " + clusterSecretFile + " holds " + secret.length
-                                + " bytes; use at least 16 random bytes, e.g. head -c 32 /dev/urandom > secret");
-            }
-        } else if (!clusterMembers.isEmpty() || clusterDns != null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "a cluster needs --cluster-secret-file: the same file of random bytes on every node "
-                            + "(head -c 32 /dev/urandom > secret)");
-        } else {
-            secret = new java.security.SecureRandom().generateSeed(32); // a cluster of one forwards to nobody
-        }
         RelayOptions options = new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, window, name,
-                clusterName, clusterHost, clusterPort, clusterMembers, replicationInterval, connectTimeout, peerListen,
-                secret, drainGrace, clusterDns);
+                connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec));
         RelayNode node;
         try {
             node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();

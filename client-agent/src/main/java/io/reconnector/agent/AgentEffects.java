@@ -71,10 +71,14 @@ final class AgentEffects implements EffectApplier.Side {
 
     @Override
     public void rejected(Effect.Rejected e) {
-        agent.log().info(Event.REJECTED, "rejected: the relay no longer knows session " + agent.engine().clientId()
-                + "; starting a new session (connections that could not be resumed were closed)",
-                "client_id", agent.engine().clientId());
-        agent.link().lost("session rejected");
+        long id = agent.engine().clientId();
+        String why = switch (e.why()) {
+            case REJECTED_BY_RELAY -> "rejected: the relay no longer knows session " + id;
+            case NOT_OURS -> "the relay's session " + id + " is not ours (it acknowledges messages we never sent)";
+        };
+        agent.log().info(Event.REJECTED, why + "; starting a new session (connections that could not be resumed "
+                + "were reset)", "client_id", id, "why", e.why().name());
+        agent.link().lost("session over");
     }
 
     @Override

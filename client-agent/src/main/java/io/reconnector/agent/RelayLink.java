@@ -1,7 +1,10 @@
 package io.reconnector.agent;
 
 import io.reconnector.edge.Event;
+import io.reconnector.edge.Failures;
+import io.reconnector.edge.HostPort;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.edge.Tls;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;
@@ -9,9 +12,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's one transport to the relay. When it breaks — reset, silence, a protocol error,
@@ -31,8 +39,22 @@ final class RelayLink {
     RelayLink(Agent agent) {
         this.agent = agent;
         AgentOptions o = agent.options();
-        this.client = agent.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setConnectTimeout((int) o.connectTimeout().toMillis()));
+        NetClientOptions options = new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) o.connectTimeout().toMillis());
+        if (o.tls() != null) {
+            AgentTls tls = o.tls();
+            options.setSsl(true).setSslEngineOptions(Tls.engine()).setEnabledSecureTransportProtocols(Tls.PROTOCOLS)
+                    .setHostnameVerificationAlgorithm("HTTPS")
+                    .setSslHandshakeTimeout(o.deadAfter().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+            if (tls.relayCa() != null) {
+                options.setTrustOptions(new PemTrustOptions().addCertPath(tls.relayCa().toString()));
+            }
+            if (tls.cert() != null) {
+                options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString())
+                        .setKeyPath(tls.key().toString()));
+            }
+        }
+        this.client = agent.vertx().createNetClient(options);
         this.backoff = new Backoff(o.backoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -45,7 +67,15 @@ final class RelayLink {
             return;
         }
         reconnectTimer = -1;
-        client.connect(agent.options().relay().port(), agent.options().relay().host()).onComplete(ar -> {
+        HostPort relay = agent.options().relay();
+        ConnectOptions to = new ConnectOptions().setRemoteAddress(SocketAddress.inetSocketAddress(relay.port(), relay.host()));
+        if (agent.options().tls() != null) {
+            // The name checked in the relay's certificate and sent as SNI, whatever address we dial.
+            // (ConnectOptions does not inherit the client's TLS setting: it must be asked for here.)
+            String name = agent.options().tls().relayName();
+            to.setSsl(true).setHost(name).setPort(relay.port()).setSniServerName(name);
+        }
+        client.connect(to).onComplete(ar -> {
             if (stopping) {
                 if (ar.succeeded()) {
                     ar.result().close();
@@ -53,7 +83,7 @@ final class RelayLink {
                 return;
             }
             if (ar.failed()) {
-                scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + ar.cause().getMessage());
+                scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + Failures.describe(ar.cause()));
                 return;
             }
             transport = new Transport(new SocketPipe(ar.result()));

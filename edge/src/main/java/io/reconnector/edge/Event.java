@@ -31,7 +31,15 @@ public enum Event {
     CONNECTION_REFUSED,
     CONNECTION_ABORTED,
     RECORD_WRITE_FAILED,
+    /** A session record failed its seal: altered or forged without the cluster secret. */
+    RECORD_REFUSED,
     STORE_UNAVAILABLE,
+    /** A transport was refused before any frame: revoked, unnamed, or a forged hop. */
+    TRANSPORT_REFUSED,
+    /** The TLS files or the revocation list changed (or could not be used). */
+    TLS_RELOADED,
+    /** A control message on the event bus failed its authentication. */
+    CONTROL_REFUSED,
     // --- agent ---
     AGENT_READY,
     AGENT_STOPPED,

@@ -12,6 +12,7 @@ import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;
 import io.reconnector.protocol.frame.SessionRejected;
+import io.reconnector.store.ClusterKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -31,13 +32,6 @@ final class ClientTransport implements SocketPipe.Listener {
     private static final int MAX_EARLY_FRAMES = 256;
     private static final String PROXY_DECODER = "proxy-protocol-decoder";
 
-    /** Where the transport came in. */
-    enum Origin {
-        CLIENT_PORT,
-        /** Forwarded by another node: a PROXY protocol header with the cluster's proof comes first. */
-        PEER_PORT
-    }
-
     private final Relay relay;
     private final SocketPipe pipe;
     private final FrameDecoder decoder = new FrameDecoder();
@@ -45,20 +39,29 @@ final class ClientTransport implements SocketPipe.Listener {
     private String peer;
     private EventLog log;
     private boolean awaitingPreamble;
+    /** Who the client is: from its certificate, or, on a hop, from the forwarding node's proof. */
+    private ClientIdentity identity;
     private RelaySession session;
     private Frame handshakeFrame;
     private List<Frame> early = new ArrayList<>();
     private boolean closed;
     private HopPipe hop;
 
-    ClientTransport(Relay relay, SocketPipe pipe, Origin origin) {
+    /**
+     * @param identity the client's identity, from its certificate; null on the peer port, where
+     *                 a forwarding node's PROXY protocol header names it
+     */
+    ClientTransport(Relay relay, SocketPipe pipe, ClientIdentity identity) {
         this.relay = relay;
         this.pipe = pipe;
+        this.identity = identity;
         this.peer = String.valueOf(pipe.socket().remoteAddress());
-        this.log = relay.log().with("transport " + peer, "peer", peer);
-        if (origin == Origin.PEER_PORT) {
+        this.log = logFor(peer, identity);
+        if (identity == null) {
             awaitingPreamble = true;
             pipe.decodeWith(PROXY_DECODER, new HAProxyMessageDecoder());
+        } else {
+            relay.transportOpened(this);
         }
         pipe.listen(this);
         pipe.resume();
@@ -70,6 +73,19 @@ final class ClientTransport implements SocketPipe.Listener {
         });
     }
 
+    private EventLog logFor(String peer, ClientIdentity id) {
+        return id == null ? relay.log().with("transport " + peer, "peer", peer)
+                : relay.log().with("transport " + peer, "peer", peer, "identity", id.forLogs());
+    }
+
+    ClientIdentity identity() {
+        return identity;
+    }
+
+    RelaySession session() {
+        return session;
+    }
+
     @Override
     public void onMessage(Object message) {
         if (!(message instanceof HAProxyMessage header) || !awaitingPreamble) {
@@ -79,11 +95,15 @@ final class ClientTransport implements SocketPipe.Listener {
         }
         awaitingPreamble = false;
         try {
-            PeerPreamble.Peer p = PeerPreamble.verify(header, relay.options().clusterSecret(), relay.now());
+            PeerPreamble.Peer p = PeerPreamble.verify(header, relay.keys().key(ClusterKeys.Purpose.HOP_PREAMBLE),
+                    relay.now(), relay.replays());
             peer = p + " via " + peer;
-            log = relay.log().with("transport " + peer, "peer", peer);
+            identity = p.identity().isEmpty() ? ClientIdentity.ANONYMOUS : new ClientIdentity(p.identity(), null);
+            log = logFor(peer, identity);
+            relay.transportOpened(this);
         } catch (PeerPreamble.Refused e) {
             relay.metrics().protocolErrors.incrementAndGet();
+            log.info(Event.TRANSPORT_REFUSED, "refused on the peer port: " + e.getMessage(), "reason", "hop");
             close(TransportClose.PEER_REFUSED, e.getMessage());
         }
     }
@@ -170,8 +190,8 @@ final class ClientTransport implements SocketPipe.Listener {
         sent.appendBuffer(decoder.takeBuffered());
         hop = new HopPipe(this, pipe, new SocketPipe(home));
         relay.hopStarted(this);
-        hop.start(PeerPreamble.encode(relay.options().clusterSecret(), new PeerPreamble.Peer(remote.hostAddress(),
-                remote.port(), local.hostAddress(), local.port()), relay.now()), sent);
+        hop.start(PeerPreamble.encode(relay.keys().key(ClusterKeys.Purpose.HOP_PREAMBLE), new PeerPreamble.Peer(
+                remote.hostAddress(), remote.port(), local.hostAddress(), local.port(), identity.name()), relay.now()), sent);
     }
 
     @Override
@@ -199,6 +219,7 @@ final class ClientTransport implements SocketPipe.Listener {
     public void onClosed(Throwable cause) {
         boolean wasClosed = closed;
         closed = true;
+        relay.transportClosed(this);
         relay.vertx().cancelTimer(handshakeTimer);
         endHop();
         if (session != null) {
@@ -221,6 +242,7 @@ final class ClientTransport implements SocketPipe.Listener {
 
     /** Answers the handshake with Session Rejected and closes (unknown, expired or not this client's). */
     void reject(long clientId) {
+        relay.transportClosed(this);
         relay.vertx().cancelTimer(handshakeTimer);
         relay.metrics().sessionsRejected.incrementAndGet();
         log.info(Event.SESSION_REJECTED, "session " + clientId + " rejected: unknown, expired or not this client's",
@@ -235,6 +257,7 @@ final class ClientTransport implements SocketPipe.Listener {
             return;
         }
         closed = true;
+        relay.transportClosed(this);
         relay.vertx().cancelTimer(handshakeTimer);
         log.info(Event.TRANSPORT_CLOSED, "closing transport: " + why.description()
                 + (detail.isEmpty() ? "" : " (" + detail + ")"), "reason", why.name());

@@ -3,7 +3,9 @@ package io.reconnector.relay;
 import io.reconnector.edge.Event;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.engine.ServerSessionEngine;
+import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionRecord;
+import io.reconnector.store.SessionStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.eventbus.ReplyException;
 
@@ -34,42 +36,54 @@ final class HandshakeRouter {
         }
     }
 
+    /** The session this transport's handshake names: its identity's, with the client id it gave. */
+    private static SessionKey key(ClientTransport t, ResumeHandshake h) {
+        return t.identity().key(h.clientId());
+    }
+
     private void start(ClientTransport t, ResumeHandshake h) {
-        long id = h.clientId();
-        relay.store().start(id, relay.options().nodeName(), relay.now()).onComplete(ar -> {
+        SessionKey key = key(t, h);
+        relay.store().start(key, relay.options().nodeName(), relay.now()).onComplete(ar -> {
             if (ar.failed()) {
-                storeUnavailable(t, id, ar);
+                storeUnavailable(t, key, ar);
                 return;
             }
-            RelaySession old = relay.session(id);
+            RelaySession old = relay.session(key);
             if (old != null) {
                 relay.forget(old);
                 old.end(RelaySession.EndReason.REPLACED);
             }
-            ar.result().replaced().ifPresent(prev -> {
+            ar.result().previous().ifPresent(prev -> {
                 if (!prev.homeNode().equals(relay.options().nodeName())) {
-                    relay.log().info(Event.SESSION_ENDED, "session " + id + ": Start Session here kills the old one on "
-                            + prev.homeNode(), "client_id", id, "reason", RelaySession.EndReason.KILLED.name());
-                    relay.control().kill(prev.homeNode(), id, prev.epoch()).onFailure(e -> relay.log().warn(
-                            Event.SESSION_ENDED, "could not tell " + prev.homeNode() + " to drop session " + id + " ("
-                                    + e.getMessage() + "); its next record write will be fenced off", "client_id", id));
+                    relay.log().info(Event.SESSION_ENDED, "session " + key + ": Start Session here kills the old one on "
+                            + prev.homeNode(), "client_id", key.clientId(), "identity", key.identityForLogs(),
+                            "reason", RelaySession.EndReason.KILLED.name());
+                    relay.control().kill(prev.homeNode(), key, prev.epoch()).onFailure(e -> relay.log().warn(
+                            Event.SESSION_ENDED, "could not tell " + prev.homeNode() + " to drop session " + key + " ("
+                                    + e.getMessage() + "); its next record write will be fenced off",
+                            "client_id", key.clientId()));
                 }
             });
             relay.adopt(t, h, new RelaySession(relay, ar.result().record(),
-                    new ServerSessionEngine(id, relay.options().engineConfig())));
+                    new ServerSessionEngine(key.clientId(), relay.options().engineConfig())));
         });
     }
 
     private void resume(ClientTransport t, ResumeHandshake h, int attempt) {
-        long id = h.clientId();
+        SessionKey key = key(t, h);
         if (resumeHere(t, h)) {
             return;
         }
-        relay.store().get(id).onComplete(ar -> {
-            if (ar.failed()) {
-                storeUnavailable(t, id, ar);
+        relay.store().get(key).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof SessionStore.RefusedRecord refused) {
+                // Altered or forged: as unknown to the client as a session that never was.
+                relay.log().warn(Event.RECORD_REFUSED, refused.getMessage(), "client_id", key.clientId(),
+                        "identity", key.identityForLogs());
+                t.reject(key.clientId());
+            } else if (ar.failed()) {
+                storeUnavailable(t, key, ar);
             } else if (ar.result().isEmpty()) {
-                t.reject(id);
+                t.reject(key.clientId());
             } else if (!t.closed()) {
                 fromRecord(t, h, ar.result().get(), attempt);
             }
@@ -78,7 +92,7 @@ final class HandshakeRouter {
 
     /** The session is served here: the transport attaches to it. */
     private boolean resumeHere(ClientTransport t, ResumeHandshake h) {
-        RelaySession local = relay.session(h.clientId());
+        RelaySession local = relay.session(key(t, h));
         if (local != null && local.serving()) {
             local.attach(t, h);
             return true;
@@ -101,7 +115,7 @@ final class HandshakeRouter {
                 takeOver(t, h, rec, attempt);
                 return;
             }
-            relay.control().handover(rec.homeNode(), h.clientId()).onComplete(answer ->
+            relay.control().handover(rec.homeNode(), rec.key()).onComplete(answer ->
                     afterHandover(t, h, rec, home.get(), answer, attempt));
         });
     }
@@ -122,7 +136,7 @@ final class HandshakeRouter {
             return;
         }
         switch (answer.result()) {
-            case MOVED -> relay.store().get(h.clientId()).onComplete(rar -> {
+            case MOVED -> relay.store().get(rec.key()).onComplete(rar -> {
                 Optional<SessionRecord> moved = rar.succeeded() ? rar.result() : Optional.empty();
                 if (moved.isPresent() && moved.get().homeNode().equals(relay.options().nodeName())) {
                     relay.log().info(Event.SESSION_MOVED_IN, "session " + h.clientId() + " moved here from "
@@ -130,13 +144,13 @@ final class HandshakeRouter {
                     relay.adopt(t, h, new RelaySession(relay, moved.get(), ServerSessionEngine.restore(h.clientId(),
                             relay.options().engineConfig(), RecordCodec.snapshot(moved.get()), false)));
                 } else if (rar.failed()) {
-                    storeUnavailable(t, h.clientId(), rar);
+                    storeUnavailable(t, rec.key(), rar);
                 } else {
                     retry(t, h, attempt);
                 }
             });
             case BUSY -> forward(t, h, home, rec, attempt);
-            case UNKNOWN -> takeOver(t, h, rec, attempt);
+            case UNKNOWN, DONE -> takeOver(t, h, rec, attempt);
         }
     }
 
@@ -157,7 +171,7 @@ final class HandshakeRouter {
 
     /** Makes this node the session's home from its record, fenced by the epoch we read. */
     private void takeOver(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
-        long id = h.clientId();
+        SessionKey id = rec.key();
         SessionRecord mine = rec.withEpoch(rec.epoch() + 1, relay.options().nodeName()).withAttached(true, relay.now());
         relay.store().replace(rec.epoch(), mine).onComplete(ar -> {
             if (ar.failed()) {
@@ -171,8 +185,8 @@ final class HandshakeRouter {
             relay.metrics().takeovers.incrementAndGet();
             relay.log().info(Event.SESSION_TAKEN_OVER, "session " + id + ": took over from " + rec.homeNode()
                     + " (home lost; " + rec.connections().size() + " connections there are closed)",
-                    "client_id", id, "from", rec.homeNode());
-            relay.adopt(t, h, new RelaySession(relay, mine, ServerSessionEngine.restore(id,
+                    "client_id", id.clientId(), "identity", id.identityForLogs(), "from", rec.homeNode());
+            relay.adopt(t, h, new RelaySession(relay, mine, ServerSessionEngine.restore(id.clientId(),
                     relay.options().engineConfig(), RecordCodec.snapshot(rec), true)));
         });
     }
@@ -197,9 +211,9 @@ final class HandshakeRouter {
         });
     }
 
-    private void storeUnavailable(ClientTransport t, long id, AsyncResult<?> ar) {
+    private void storeUnavailable(ClientTransport t, SessionKey id, AsyncResult<?> ar) {
         relay.log().warn(Event.STORE_UNAVAILABLE, "session " + id + ": the session store is unavailable ("
-                + ar.cause().getMessage() + ")", "client_id", id);
+                + ar.cause().getMessage() + ")", "client_id", id.clientId());
         t.close(TransportClose.STORE_UNAVAILABLE, "");
     }
 }

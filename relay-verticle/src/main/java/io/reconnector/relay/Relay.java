@@ -6,7 +6,9 @@ import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.store.HazelcastSessionStore;
+import io.reconnector.store.ClusterKeys;
 import io.reconnector.store.InMemorySessionStore;
+import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,8 +35,13 @@ public final class Relay extends VerticleBase {
     private final RelayOptions options;
     private final HazelcastInstance hazelcast;
     private final RelayMetrics metrics = new RelayMetrics();
-    private final Map<Long, RelaySession> sessions = new HashMap<>();
+    private final Map<SessionKey, RelaySession> sessions = new HashMap<>();
     private final Set<ClientTransport> hops = new LinkedHashSet<>();
+    /** Every open client transport (not hops), so a revocation can reach the ones it names. */
+    private final Set<ClientTransport> transports = new LinkedHashSet<>();
+    /** Nonces of hop headers and control messages seen within their window. */
+    private final ReplayGuard replays = new ReplayGuard();
+    private RelayTls tls;
     private final EventLog log;
     private final HandshakeRouter router = new HandshakeRouter(this);
     private SessionStore store;
@@ -69,12 +76,14 @@ public final class Relay extends VerticleBase {
     @Override
     public Future<?> start() {
         if (store == null) {
-            store = hazelcast != null ? new HazelcastSessionStore(hazelcast, context) : new InMemorySessionStore();
+            store = hazelcast != null ? new HazelcastSessionStore(hazelcast, context, options.cluster().keys())
+                : new InMemorySessionStore();
         }
         if (directory == null) {
             directory = hazelcast != null ? new Directory.Hazelcast(hazelcast, context) : new Directory.Local();
         }
-        control = new ClusterControl(vertx, options.nodeName());
+        control = new ClusterControl(vertx, options.nodeName(), keys().key(ClusterKeys.Purpose.CONTROL_MESSAGES),
+                replays, this::now, log);
         dialer = new UpstreamDialer(vertx, options.connectTimeout());
         peerClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
         vertx.setPeriodic(options.engineConfig().tickMillis(), id -> {
@@ -84,27 +93,83 @@ public final class Relay extends VerticleBase {
             }
         });
         peerServer = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
-        peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket),
-                ClientTransport.Origin.PEER_PORT));
-        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
-        server.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket),
-                ClientTransport.Origin.CLIENT_PORT));
+        peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket), null));
+        NetServerOptions clientPort = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+        tls = options.tls() == null ? null : new RelayTls(vertx, options.tls(), options.deadAfter().toMillis(), log);
         // A first store read sets up the map's partitions before clients wait on it.
-        return store.get(0).<Void>mapEmpty().recover(t -> Future.succeededFuture())
+        return store.get(SessionKey.anonymous(0)).<Void>mapEmpty().recover(t -> Future.succeededFuture())
+                .compose(v -> tls == null ? Future.succeededFuture(clientPort) : tls.configure(clientPort))
+                .map(o -> {
+                    server = vertx.createNetServer(o);
+                    server.connectHandler(this::accept);
+                    return (Void) null;
+                })
                 .compose(v -> control.serve(new ControlRequests()))
-                .compose(v -> peerServer.listen(options.peerListen().port(), options.peerListen().host()))
+                .compose(v -> peerServer.listen(options.cluster().peerListen().port(), options.cluster().peerListen().host()))
                 .compose(p -> {
                     actualPeerPort = p.actualPort();
-                    String host = options.peerListen().host().equals("0.0.0.0") ? options.clusterHost() : options.peerListen().host();
+                    String peerHost = options.cluster().peerListen().host();
+                    String host = peerHost.equals("0.0.0.0") ? options.cluster().host() : peerHost;
                     return directory.register(new NodeInfo(options.nodeName(), host, actualPeerPort, directory.localMemberId()));
                 })
                 .compose(v -> server.listen(options.listen().port(), options.listen().host()))
                 .onSuccess(s -> {
                     actualPort = s.actualPort();
+                    if (tls != null) {
+                        tls.watch(server, this::revocationChanged);
+                    }
                     log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                             + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
-                            + ")", "port", actualPort, "peer_port", actualPeerPort);
+                            + (tls == null ? ", plaintext" : ", TLS on " + io.reconnector.edge.Tls.engineName()
+                            + (tls.clientCertificates() ? " with client certificates" : "")) + ")",
+                            "port", actualPort, "peer_port", actualPeerPort, "tls", tls != null);
                 });
+    }
+
+    /**
+     * A client transport arrived (its TLS handshake, if any, done): it is served only if its
+     * certificate names someone and is not revoked; otherwise it is closed before any frame.
+     */
+    private void accept(io.vertx.core.net.NetSocket socket) {
+        ClientIdentity identity = ClientIdentity.ANONYMOUS;
+        if (tls != null && tls.clientCertificates()) {
+            try {
+                identity = ClientIdentity.of(socket);
+            } catch (ClientIdentity.Unnamed e) {
+                refuse(socket, "its certificate names nobody: " + e.getMessage(), "unnamed");
+                return;
+            }
+            if (tls.revoked().revokes(identity)) {
+                refuse(socket, "identity " + identity.forLogs() + " (certificate serial " + identity.serial().toString(16)
+                        + ") is revoked", "revoked");
+                return;
+            }
+        }
+        new ClientTransport(this, new SocketPipe(socket), identity);
+    }
+
+    private void refuse(io.vertx.core.net.NetSocket socket, String why, String reason) {
+        log.info(Event.TRANSPORT_REFUSED, "refused a transport from " + socket.remoteAddress() + ": " + why,
+                "reason", reason);
+        socket.close();
+    }
+
+    /** The revocation list changed: its identities' sessions end, and transports it names close. */
+    private void revocationChanged(RevocationList revoked) {
+        for (ClientTransport t : List.copyOf(transports)) {
+            if (revoked.revokes(t.identity())) {
+                RelaySession s = t.session();
+                if (s != null) {
+                    s.end(RelaySession.EndReason.REVOKED);
+                }
+                t.close(TransportClose.REVOKED, "identity " + t.identity().forLogs());
+            }
+        }
+        for (RelaySession s : List.copyOf(sessions.values())) {
+            if (revoked.revokesIdentity(s.key.identity())) {
+                s.end(RelaySession.EndReason.REVOKED);
+            }
+        }
     }
 
     /**
@@ -124,7 +189,7 @@ public final class Relay extends VerticleBase {
     private final class ControlRequests implements ClusterControl.Handler {
         @Override
         public void kill(ClusterControl.Request r) {
-            RelaySession s = sessions.get(r.clientId());
+            RelaySession s = sessions.get(r.key());
             if (s != null && s.epoch() == r.epoch()) {
                 forget(s);
                 s.end(RelaySession.EndReason.KILLED);
@@ -133,15 +198,16 @@ public final class Relay extends VerticleBase {
 
         @Override
         public Future<ClusterControl.HandoverAnswer> handover(ClusterControl.Request r) {
-            RelaySession s = sessions.get(r.clientId());
+            RelaySession s = sessions.get(r.key());
             if (s == null || !s.serving()) {
                 return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
             }
             return s.handOver(r.from()).onSuccess(answer -> {
                 if (answer == ClusterControl.HandoverAnswer.MOVED) {
-                    sessions.remove(r.clientId(), s);
-                    log.info(Event.SESSION_HANDED_OVER, "session " + r.clientId() + " handed over to " + r.from()
-                            + " (idle)", "client_id", r.clientId(), "to", r.from());
+                    sessions.remove(r.key(), s);
+                    log.info(Event.SESSION_HANDED_OVER, "session " + r.key() + " handed over to " + r.from()
+                            + " (idle)", "client_id", r.key().clientId(), "identity", r.key().identityForLogs(),
+                            "to", r.from());
                 }
             });
         }
@@ -149,8 +215,8 @@ public final class Relay extends VerticleBase {
 
     // ------------------------------------------------------------------ the session table
 
-    RelaySession session(long clientId) {
-        return sessions.get(clientId);
+    RelaySession session(SessionKey key) {
+        return sessions.get(key);
     }
 
     /**
@@ -160,7 +226,7 @@ public final class Relay extends VerticleBase {
      * for its client, who comes back here or through another node (which then asks this one).
      */
     void adopt(ClientTransport t, ResumeHandshake h, RelaySession s) {
-        RelaySession old = sessions.put(h.clientId(), s);
+        RelaySession old = sessions.put(s.key, s);
         if (old != null && old != s) {
             old.end(RelaySession.EndReason.REPLACED);
         }
@@ -173,18 +239,25 @@ public final class Relay extends VerticleBase {
 
     /** Takes {@code s} out of the table (it is about to end or has been let go). */
     void forget(RelaySession s) {
-        sessions.remove(s.clientId, s);
+        sessions.remove(s.key, s);
     }
 
     void sessionEnded(RelaySession s, long epoch) {
-        sessions.remove(s.clientId, s);
-        store.remove(s.clientId, epoch).onFailure(e -> log.warn(Event.STORE_UNAVAILABLE, "session " + s.clientId
-                + ": its record could not be removed (" + e.getMessage() + "); it expires with the session TTL",
-                "client_id", s.clientId));
+        sessions.remove(s.key, s);
+        store.remove(s.key, epoch).onFailure(e -> log.warn(Event.STORE_UNAVAILABLE, "session " + s.key
+                + ": its record could not be removed (" + e.getMessage() + ")", "client_id", s.key.clientId()));
     }
 
     Collection<RelaySession> sessions() {
         return sessions.values();
+    }
+
+    void transportOpened(ClientTransport t) {
+        transports.add(t);
+    }
+
+    void transportClosed(ClientTransport t) {
+        transports.remove(t);
     }
 
     void hopStarted(ClientTransport t) {
@@ -238,6 +311,14 @@ public final class Relay extends VerticleBase {
 
     EventLog log() {
         return log;
+    }
+
+    ClusterKeys keys() {
+        return options.cluster().keys();
+    }
+
+    ReplayGuard replays() {
+        return replays;
     }
 
     SessionStore store() {

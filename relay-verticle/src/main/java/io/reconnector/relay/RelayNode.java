@@ -28,15 +28,16 @@ public final class RelayNode {
     }
 
     public static Future<RelayNode> start(RelayOptions options) {
-        Config config = EmbeddedHazelcast.config(options.clusterName(), options.nodeName(), options.clusterHost(),
-                options.clusterPort(), options.clusterMembers());
-        if (options.clusterDns() != null) {
-            EmbeddedHazelcast.useKubernetesDns(config, options.clusterDns());
+        ClusterOptions c = options.cluster();
+        Config config = EmbeddedHazelcast.config(c.hazelcastClusterName(), options.nodeName(), c.host(), c.port(),
+                c.members());
+        if (c.dns() != null) {
+            EmbeddedHazelcast.useKubernetesDns(config, c.dns(), c.port());
         }
         // The cluster manager starts the member itself, so it can tag it with Vert.x's node id.
         HazelcastClusterManager manager = new HazelcastClusterManager(config);
         return Vertx.builder()
-                .with(io.reconnector.edge.VertxSetup.options().setEventBusOptions(new EventBusOptions().setHost(options.clusterHost()).setPort(0)))
+                .with(io.reconnector.edge.VertxSetup.options().setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())))
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {

@@ -7,6 +7,7 @@ import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.engine.ServerSessionEngine;
 import io.reconnector.protocol.frame.Frame;
+import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionRecord;
 import io.vertx.core.Future;
 
@@ -36,7 +37,8 @@ final class RelaySession {
         EXPIRED("expired while detached"),
         REPLACED("replaced by a new Start Session"),
         KILLED("replaced by a Start Session on another node"),
-        FENCED("fenced off: another node holds a newer epoch");
+        FENCED("fenced off: another node holds a newer epoch"),
+        REVOKED("its identity or certificate was revoked");
 
         final String description;
 
@@ -45,7 +47,7 @@ final class RelaySession {
         }
     }
 
-    final long clientId;
+    final SessionKey key;
     final Relay relay;
     final ServerSessionEngine engine;
     final EventLog log;
@@ -62,15 +64,16 @@ final class RelaySession {
 
     RelaySession(Relay relay, SessionRecord record, ServerSessionEngine engine) {
         this.relay = relay;
-        this.clientId = record.clientId();
+        this.key = record.key();
         this.record = record;
         this.engine = engine;
-        this.log = relay.log().with("session " + clientId, "client_id", clientId);
+        this.log = relay.log().with("session " + (key.identity().isEmpty() ? "" : key.identity() + "/") + key.clientId(),
+                "client_id", key.clientId(), "identity", key.identityForLogs());
         RelaySessionEffects side = new RelaySessionEffects(this);
         this.upstreams = new UpstreamTable(side);
         this.effects = new EffectApplier(engine, side);
         this.replicator = new RecordReplicator(relay.vertx(), relay.store(),
-                relay.options().replicationInterval().toMillis(), relay::now, side);
+                relay.options().cluster().replicationInterval().toMillis(), relay::now, side);
     }
 
     long epoch() {
@@ -94,7 +97,7 @@ final class RelaySession {
             return;
         }
         if (state == State.ENDED) {
-            t.reject(clientId);
+            t.reject(key.clientId());
             return;
         }
         // A draining node still takes its sessions' clients back while they have open

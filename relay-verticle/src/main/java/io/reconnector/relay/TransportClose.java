@@ -15,6 +15,7 @@ enum TransportClose {
     HOP_CLOSED("the hop to the session's home closed"),
     PEER_REFUSED("refused on the peer port"),
     REJECTED("the session was rejected"),
+    REVOKED("the client's certificate or identity was revoked"),
     RELAY_STOPPING("the relay is stopping");
 
     private final String description;

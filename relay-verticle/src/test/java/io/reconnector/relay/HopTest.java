@@ -43,9 +43,15 @@ class HopTest {
     private static Relay other;
     private static Upstream upstream;
 
+    /** Both nodes hold one cluster secret, as a cluster's nodes do. */
+    private static final ClusterOptions CLUSTER = ClusterOptions.single();
+
     private static RelayOptions node(String name) {
-        return RelayOptions.singleNode(new HostPort("127.0.0.1", 0), List.of(AddressRule.parse("127.0.0.0/8")),
-                List.of(), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, name);
+        RelayOptions single = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
+                List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofSeconds(30), Duration.ofMillis(200),
+                Duration.ofSeconds(3), 64 * 1024, name);
+        return new RelayOptions(single.listen(), single.allow(), single.deny(), single.sessionTtl(), single.keepalive(),
+                single.deadAfter(), single.windowBytes(), name, single.connectTimeout(), single.drainGrace(), null, CLUSTER);
     }
 
     @BeforeAll
@@ -101,7 +107,7 @@ class HopTest {
         long errors = home.metrics().protocolErrors.get();
         EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
         encoder.writeOutbound(PeerPreamble.encode("not the cluster's secret".getBytes(),
-                new PeerPreamble.Peer("127.0.0.1", 5555, "127.0.0.1", home.port()), System.currentTimeMillis()));
+                new PeerPreamble.Peer("127.0.0.1", 5555, "127.0.0.1", home.port(), ""), System.currentTimeMillis()));
         ByteBuf header = encoder.readOutbound();
         byte[] bytes = new byte[header.readableBytes()];
         header.readBytes(bytes);
@@ -109,9 +115,35 @@ class HopTest {
         try (RawClient forger = new RawClient(home.peerPort())) {
             forger.sendBytes(bytes);
             forger.send(new ReconnectSession(4343, Serial16.NONE));
-            assertTrue(forger.closedByRelay(5000), "A closed the forged hop");
+            assertTrue(forger.closedWithoutAFrame(5000), "A closed the forged hop, unanswered");
         }
         assertEquals(errors + 1, home.metrics().protocolErrors.get(), "and counted it");
+    }
+
+    private static byte[] headerBytes(byte[] key, PeerPreamble.Peer peer) {
+        EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
+        encoder.writeOutbound(PeerPreamble.encode(key, peer, System.currentTimeMillis()));
+        ByteBuf header = encoder.readOutbound();
+        byte[] bytes = new byte[header.readableBytes()];
+        header.readBytes(bytes);
+        header.release();
+        return bytes;
+    }
+
+    @Test
+    void thePeerPortRefusesAGenuineHeaderPlayedAgain() throws Exception {
+        byte[] header = headerBytes(CLUSTER.keys().key(io.reconnector.store.ClusterKeys.Purpose.HOP_PREAMBLE),
+                new PeerPreamble.Peer("127.0.0.1", 5555, "127.0.0.1", home.port(), ""));
+        try (RawClient genuine = new RawClient(home.peerPort())) {
+            genuine.sendBytes(header);
+            genuine.send(new ReconnectSession(4545, Serial16.NONE));
+            assertEquals(new SessionRejected(4545), genuine.next(SessionRejected.class), "accepted, and answered");
+        }
+        try (RawClient replay = new RawClient(home.peerPort())) {
+            replay.sendBytes(header);
+            replay.send(new ReconnectSession(4545, Serial16.NONE));
+            assertTrue(replay.closedWithoutAFrame(5000), "the same header a second time is refused, unanswered");
+        }
     }
 
     @Test

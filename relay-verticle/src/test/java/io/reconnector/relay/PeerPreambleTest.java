@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The hop header through Netty's own PROXY protocol encoder and decoder, as on the wire. */
 class PeerPreambleTest {
     private static final byte[] SECRET = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
-    private static final PeerPreamble.Peer PEER = new PeerPreamble.Peer("127.0.0.1", 40000, "127.0.0.2", 7000);
+    private static final PeerPreamble.Peer PEER = new PeerPreamble.Peer("127.0.0.1", 40000, "127.0.0.2", 7000, "alice");
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
 
     private static byte[] wire(HAProxyMessage header) {
@@ -58,7 +58,7 @@ class PeerPreambleTest {
         byte[] header = wire(PeerPreamble.encode(SECRET, PEER, 1000));
         EmbeddedChannel in = new EmbeddedChannel(new HAProxyMessageDecoder());
         HAProxyMessage decoded = decodeByteByByte(header, in);
-        assertEquals(PEER, PeerPreamble.verify(decoded, SECRET, 1500));
+        assertEquals(PEER, PeerPreamble.verify(decoded, SECRET, 1500, new ReplayGuard()));
         in.writeInbound(Unpooled.copiedBuffer("client bytes", StandardCharsets.US_ASCII));
         ByteBuf rest = in.readInbound();
         assertEquals("client bytes", rest.toString(StandardCharsets.US_ASCII), "the decoder stepped aside");
@@ -70,7 +70,7 @@ class PeerPreambleTest {
         HAProxyMessage decoded = decodeByteByByte(wire(PeerPreamble.encode(SECRET, PEER, 1000)),
                 new EmbeddedChannel(new HAProxyMessageDecoder()));
         PeerPreamble.Refused e = assertThrows(PeerPreamble.Refused.class,
-                () -> PeerPreamble.verify(decoded, "wrong".getBytes(StandardCharsets.UTF_8), 1000));
+                () -> PeerPreamble.verify(decoded, "wrong".getBytes(StandardCharsets.UTF_8), 1000, new ReplayGuard()));
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     }
 
@@ -79,8 +79,29 @@ class PeerPreambleTest {
         HAProxyMessage decoded = decodeByteByByte(wire(PeerPreamble.encode(SECRET, PEER, 1000)),
                 new EmbeddedChannel(new HAProxyMessageDecoder()));
         PeerPreamble.Refused e = assertThrows(PeerPreamble.Refused.class,
-                () -> PeerPreamble.verify(decoded, SECRET, 1000 + PeerPreamble.MAX_AGE_MILLIS + 1));
+                () -> PeerPreamble.verify(decoded, SECRET, 1000 + ReplayGuard.WINDOW_MILLIS + 1, new ReplayGuard()));
         assertTrue(e.getMessage().contains("stale"), e.getMessage());
+    }
+
+    @Test
+    void refusesTheSameHeaderTheSecondTime() throws Exception {
+        byte[] header = wire(PeerPreamble.encode(SECRET, PEER, 1000));
+        ReplayGuard replays = new ReplayGuard();
+        assertEquals(PEER, PeerPreamble.verify(decodeByteByByte(header, new EmbeddedChannel(new HAProxyMessageDecoder())),
+                SECRET, 1000, replays));
+        HAProxyMessage again = decodeByteByByte(header, new EmbeddedChannel(new HAProxyMessageDecoder()));
+        PeerPreamble.Refused e = assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(again, SECRET, 2000, replays));
+        assertTrue(e.getMessage().contains("replay"), e.getMessage());
+    }
+
+    @Test
+    void refusesAHeaderWhoseIdentityWasChangedOnTheWay() {
+        byte[] bytes = wire(PeerPreamble.encode(SECRET, PEER, 1000));
+        String wire = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = wire.indexOf("alice");
+        bytes[at] = 'm'; // "mlice": another identity, same length
+        HAProxyMessage decoded = decodeByteByByte(bytes, new EmbeddedChannel(new HAProxyMessageDecoder()));
+        assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(decoded, SECRET, 1000, new ReplayGuard()));
     }
 
     @Test
@@ -89,7 +110,7 @@ class PeerPreambleTest {
         bytes[16 + 3] ^= 1; // the last octet of the source address: 127.0.0.0 instead of .1
         HAProxyMessage decoded = decodeByteByByte(bytes, new EmbeddedChannel(new HAProxyMessageDecoder()));
         assertEquals("127.0.0.0", decoded.sourceAddress());
-        assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(decoded, SECRET, 1000));
+        assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(decoded, SECRET, 1000, new ReplayGuard()));
     }
 
     @Test
@@ -98,7 +119,7 @@ class PeerPreambleTest {
                 io.netty.handler.codec.haproxy.HAProxyCommand.PROXY,
                 io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.TCP4, "127.0.0.1", "127.0.0.2", 1, 2);
         HAProxyMessage decoded = decodeByteByByte(wire(plain), new EmbeddedChannel(new HAProxyMessageDecoder()));
-        PeerPreamble.Refused e = assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(decoded, SECRET, 0));
+        PeerPreamble.Refused e = assertThrows(PeerPreamble.Refused.class, () -> PeerPreamble.verify(decoded, SECRET, 0, new ReplayGuard()));
         assertTrue(e.getMessage().contains("no cluster secret proof"), e.getMessage());
     }
 }

@@ -26,7 +26,12 @@ public final class RawClient implements AutoCloseable {
     }
 
     public RawClient(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(new Socket(host, port));
+    }
+
+    /** Over a socket the caller made (a TLS one, say). */
+    public RawClient(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
     }
@@ -94,6 +99,24 @@ public final class RawClient implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * True once the relay has closed this transport without sending a single byte (within the
+     * deadline): what a refused client must see — no frame, no answer, nothing to learn from.
+     */
+    public boolean closedWithoutAFrame(long timeoutMillis) throws IOException {
+        if (!frames.isEmpty() || decoder.buffered() > 0) {
+            return false;
+        }
+        socket.setSoTimeout((int) timeoutMillis);
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
     }
 
     @Override

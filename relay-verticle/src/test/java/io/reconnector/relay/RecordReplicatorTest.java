@@ -44,12 +44,12 @@ class RecordReplicatorTest {
         }
 
         @Override
-        public Future<Optional<SessionRecord>> get(long clientId) {
+        public Future<Optional<SessionRecord>> get(io.reconnector.store.SessionKey key) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Future<Started> start(long clientId, String node, long now) {
+        public Future<Started> start(io.reconnector.store.SessionKey key, String node, long now) {
             throw new UnsupportedOperationException();
         }
 
@@ -59,7 +59,7 @@ class RecordReplicatorTest {
         }
 
         @Override
-        public Future<Boolean> remove(long clientId, long epoch) {
+        public Future<Boolean> remove(io.reconnector.store.SessionKey key, long epoch) {
             throw new UnsupportedOperationException();
         }
     }
@@ -71,7 +71,7 @@ class RecordReplicatorTest {
 
         @Override
         public SessionRecord snapshot() {
-            return SessionRecord.started(1, 1, "n1", version.get());
+            return SessionRecord.started(io.reconnector.store.SessionKey.anonymous(1), 1, "n1", version.get());
         }
 
         @Override

@@ -1,12 +1,10 @@
 package io.reconnector.store;
 
-import java.io.Serializable;
-
 /**
  * One connection of a session as the cluster knows it. It is recorded (DIALLING) before its
  * upstream socket is opened, so a node taking over a session never dials it a second time.
  */
-public record ConnectionRecord(int id, String address, int port, String homeNode, State state) implements Serializable {
+public record ConnectionRecord(int id, String address, int port, String homeNode, State state) {
     public enum State {
         DIALLING, OPEN, CLOSING
     }

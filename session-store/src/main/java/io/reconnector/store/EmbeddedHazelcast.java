@@ -2,22 +2,28 @@ package io.reconnector.store;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 
 import java.util.List;
 
 /**
- * Hazelcast member configuration for relay nodes: TCP-IP join with an explicit member list
- * (no multicast), bound to one interface, no phone-home, join without the default wait.
+ * Hazelcast member configuration for relay nodes. Members only: the advanced network
+ * configuration declares a member endpoint and no client endpoint, so no Hazelcast client can
+ * connect to a relay at all; the cluster name is derived from the cluster secret, so a member
+ * without it cannot join; the member binds to the cluster host only. TCP-IP join with an
+ * explicit member list (no multicast), or Kubernetes DNS; no phone-home; no join wait.
  */
 public final class EmbeddedHazelcast {
+    /** The member port when none is given; the first free from here is taken. */
+    public static final int DEFAULT_PORT = 5701;
+
     private EmbeddedHazelcast() {
     }
 
     /**
-     * @param clusterName distinct per cluster (and per test suite)
-     * @param host        the interface to bind and advertise, e.g. 127.0.0.1
-     * @param port        the member port; 0 picks a free one
+     * @param clusterName the full cluster name (see {@link ClusterKeys#clusterName})
+     * @param host        the address to bind and advertise, e.g. 127.0.0.1 or the pod's IP
+     * @param port        the member port; 0 picks the first free from {@link #DEFAULT_PORT}
      * @param members     other members as {@code HOST:PORT}, each listed on its own
      */
     public static Config config(String clusterName, String instanceName, String host, int port, List<String> members) {
@@ -27,16 +33,14 @@ public final class EmbeddedHazelcast {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
         // Bind to the cluster host only, and take it as given: Hazelcast's interface matching
         // knows only addresses configured on an interface, not the rest of 127.0.0.0/8.
         config.setProperty("hazelcast.local.localAddress", host);
         config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(port == 0 ? 5701 : port).setPortAutoIncrement(port == 0);
-        network.getInterfaces().setEnabled(false);
-        network.setPublicAddress(null);
-        JoinConfig join = network.getJoin();
+        config.getAdvancedNetworkConfig().setEnabled(true).setMemberEndpointConfig(new ServerSocketEndpointConfig()
+                .setPort(port == 0 ? DEFAULT_PORT : port).setPortAutoIncrement(port == 0).setReuseAddress(true));
+        JoinConfig join = config.getAdvancedNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         // With no members named, the node is a cluster of one and looks for nobody.
@@ -48,11 +52,14 @@ public final class EmbeddedHazelcast {
         return config;
     }
 
-    /** Finds members through a Kubernetes headless service's DNS name instead of a member list. */
-    public static void useKubernetesDns(Config config, String serviceDns) {
-        JoinConfig join = config.getNetworkConfig().getJoin();
+    /**
+     * Finds members through a Kubernetes headless service's DNS name instead of a member list,
+     * at the member port every pod uses.
+     */
+    public static void useKubernetesDns(Config config, String serviceDns, int port) {
+        JoinConfig join = config.getAdvancedNetworkConfig().getJoin();
         join.getTcpIpConfig().setEnabled(false);
-        join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", serviceDns);
-        config.getNetworkConfig().getInterfaces().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", serviceDns)
+                .setProperty("service-port", String.valueOf(port == 0 ? DEFAULT_PORT : port));
     }
 }

@@ -6,39 +6,35 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** A store in one process, for tests and for an agent-side demo without a cluster. */
+/** A store in one process, for tests and for a relay without a cluster. */
 public final class InMemorySessionStore implements SessionStore {
-    private final ConcurrentMap<Long, SessionRecord> records = new ConcurrentHashMap<>();
+    private final ConcurrentMap<SessionKey, SessionRecord> records = new ConcurrentHashMap<>();
 
     @Override
-    public Future<Optional<SessionRecord>> get(long clientId) {
-        return Future.succeededFuture(Optional.ofNullable(records.get(clientId)));
+    public Future<Optional<SessionRecord>> get(SessionKey key) {
+        return Future.succeededFuture(Optional.ofNullable(records.get(key)));
     }
 
     @Override
-    public Future<Started> start(long clientId, String node, long now) {
+    public Future<Started> start(SessionKey key, String node, long now) {
         SessionRecord[] old = new SessionRecord[1];
-        SessionRecord fresh = records.compute(clientId, (k, prev) -> {
+        SessionRecord fresh = records.compute(key, (k, prev) -> {
             old[0] = prev;
-            return SessionRecord.started(clientId, prev == null ? 1 : prev.epoch() + 1, node, now);
+            return SessionRecord.started(key, prev == null ? 1 : prev.epoch() + 1, node, now);
         });
-        return Future.succeededFuture(new Started(fresh, old[0]));
+        return Future.succeededFuture(new Started(fresh,
+                Optional.ofNullable(old[0]).map(p -> new Previous(p.homeNode(), p.epoch()))));
     }
 
     @Override
     public Future<Boolean> update(SessionRecord record) {
-        boolean[] ok = new boolean[1];
-        records.computeIfPresent(record.clientId(), (k, prev) -> {
-            ok[0] = prev.epoch() == record.epoch();
-            return ok[0] ? record : prev;
-        });
-        return Future.succeededFuture(ok[0]);
+        return replace(record.epoch(), record);
     }
 
     @Override
     public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
         boolean[] ok = new boolean[1];
-        records.computeIfPresent(next.clientId(), (k, prev) -> {
+        records.computeIfPresent(next.key(), (k, prev) -> {
             ok[0] = prev.epoch() == expectedEpoch;
             return ok[0] ? next : prev;
         });
@@ -46,9 +42,9 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public Future<Boolean> remove(long clientId, long epoch) {
+    public Future<Boolean> remove(SessionKey key, long epoch) {
         boolean[] ok = new boolean[1];
-        records.computeIfPresent(clientId, (k, prev) -> {
+        records.computeIfPresent(key, (k, prev) -> {
             ok[0] = prev.epoch() == epoch;
             return ok[0] ? null : prev;
         });

@@ -5,19 +5,20 @@ import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * Where session records live. Every write that changes who serves a session is atomic per
- * key and fenced by the record's epoch.
+ * Where session records live, keyed by {@link SessionKey}. Every write that changes who
+ * serves a session is atomic per key and fenced by the record's epoch. A read of a record
+ * that was altered or forged fails with {@link RefusedRecord}.
  */
 public interface SessionStore {
 
-    Future<Optional<SessionRecord>> get(long clientId);
+    Future<Optional<SessionRecord>> get(SessionKey key);
 
     /**
-     * Replaces whatever record the client had with a fresh one for Start Session, with an
-     * epoch above any the client had; returns the new record (and the old one, if any, so its
+     * Replaces whatever record the session had with a fresh one for Start Session, with an
+     * epoch above any it had; returns the new record and where the old one lived (so that
      * home can be told to kill it).
      */
-    Future<Started> start(long clientId, String node, long now);
+    Future<Started> start(SessionKey key, String node, long now);
 
     /**
      * Writes {@code record} only if the stored record has the same epoch: the writer still
@@ -32,12 +33,20 @@ public interface SessionStore {
     Future<Boolean> replace(long expectedEpoch, SessionRecord next);
 
     /** Removes the record if its epoch is still {@code epoch}. */
-    Future<Boolean> remove(long clientId, long epoch);
+    Future<Boolean> remove(SessionKey key, long epoch);
+
+    /** The session a Start Session replaced: its home and epoch. */
+    record Previous(String homeNode, long epoch) {
+    }
 
     /** The outcome of {@link #start}: the new record and the one it replaced, if any. */
-    record Started(SessionRecord record, SessionRecord previous) implements java.io.Serializable {
-        public Optional<SessionRecord> replaced() {
-            return Optional.ofNullable(previous);
+    record Started(SessionRecord record, Optional<Previous> previous) {
+    }
+
+    /** A stored record that fails its seal: altered or forged by someone without the cluster secret. */
+    final class RefusedRecord extends Exception {
+        public RefusedRecord(String why) {
+            super(why);
         }
     }
 }

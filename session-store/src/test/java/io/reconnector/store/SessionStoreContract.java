@@ -17,11 +17,11 @@ abstract class SessionStoreContract {
 
     protected abstract SessionStore store();
 
-    /** Client ids unique per test so stores shared across tests do not interfere. */
+    /** Sessions unique per test so stores shared across tests do not interfere. */
     private static long nextId = 1000;
 
-    protected static long newClientId() {
-        return nextId++;
+    protected static SessionKey newKey() {
+        return new SessionKey("alice", nextId++);
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -30,19 +30,19 @@ abstract class SessionStoreContract {
 
     @Test
     void anUnknownSessionIsAbsent() throws Exception {
-        assertEquals(Optional.empty(), await(store().get(newClientId())));
-        long id = newClientId();
+        assertEquals(Optional.empty(), await(store().get(newKey())));
+        SessionKey id = newKey();
         assertFalse(await(store().replace(1, SessionRecord.started(id, 2, "n1", 0))), "nothing to replace");
         assertEquals(Optional.empty(), await(store().get(id)));
     }
 
     @Test
     void startCreatesAFreshAttachedRecord() throws Exception {
-        long id = newClientId();
+        SessionKey id = newKey();
         SessionStore.Started s = await(store().start(id, "n1", 5));
-        assertEquals(Optional.empty(), s.replaced());
+        assertEquals(Optional.empty(), s.previous());
         SessionRecord r = s.record();
-        assertEquals(id, r.clientId());
+        assertEquals(id, r.key());
         assertEquals("n1", r.homeNode());
         assertTrue(r.attached());
         assertEquals(io.reconnector.protocol.Serial16.NONE, r.lastClientHandled());
@@ -52,17 +52,17 @@ abstract class SessionStoreContract {
 
     @Test
     void startAgainReplacesTheOldSessionWithAHigherEpoch() throws Exception {
-        long id = newClientId();
+        SessionKey id = newKey();
         SessionRecord first = await(store().start(id, "n1", 1)).record();
         SessionStore.Started again = await(store().start(id, "n2", 2));
-        assertEquals(first.epoch(), again.replaced().orElseThrow().epoch());
+        assertEquals(new SessionStore.Previous("n1", first.epoch()), again.previous().orElseThrow());
         assertTrue(again.record().epoch() > first.epoch());
         assertEquals("n2", await(store().get(id)).orElseThrow().homeNode());
     }
 
     @Test
     void updatesAreFencedByEpoch() throws Exception {
-        long id = newClientId();
+        SessionKey id = newKey();
         SessionRecord r = await(store().start(id, "n1", 1)).record();
         SessionRecord progressed = r.withProgress(41, 77,
                 List.of(new ConnectionRecord(3, "127.0.0.1", 80, "n1", ConnectionRecord.State.DIALLING)),
@@ -86,8 +86,22 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void twoIdentitiesWithOneClientIdHaveTwoSessionsThatNeverTouch() throws Exception {
+        SessionKey alice = newKey();
+        SessionKey mallory = new SessionKey("mallory", alice.clientId());
+        SessionRecord a = await(store().start(alice, "n1", 1)).record();
+        assertEquals(Optional.empty(), await(store().get(mallory)), "alice's session is not mallory's");
+        SessionStore.Started m = await(store().start(mallory, "n2", 2));
+        assertEquals(Optional.empty(), m.previous(), "mallory's Start replaced nothing of alice's");
+        assertEquals(a.epoch(), await(store().get(alice)).orElseThrow().epoch(), "alice's session is untouched");
+        assertFalse(await(store().remove(mallory, a.epoch() + 7)));
+        assertTrue(await(store().remove(mallory, m.record().epoch())));
+        assertTrue(await(store().get(alice)).isPresent(), "removing mallory's left alice's");
+    }
+
+    @Test
     void removeNeedsTheCurrentEpoch() throws Exception {
-        long id = newClientId();
+        SessionKey id = newKey();
         SessionRecord r = await(store().start(id, "n1", 1)).record();
         assertFalse(await(store().remove(id, r.epoch() - 1)));
         assertTrue(await(store().get(id)).isPresent());

@@ -3,7 +3,8 @@ package io.reconnector.e2e;
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Set;
@@ -20,9 +21,10 @@ class ClusterSurviveCutsTest {
     private static final Set<String> SERVED = Set.of(Event.SESSION_STARTED.key(), Event.SESSION_RESUMED.key(),
             Event.SESSION_TAKEN_OVER.key(), Event.SESSION_MOVED_IN.key(), Event.TRANSPORT_FORWARDED.key());
 
-    @Test
-    void twoHundredMegabytesEachWayResumingOnEveryNode() throws Exception {
-        try (BulkServer server = BulkServer.untilClientEnds(31); RelayCluster c = new RelayCluster(List.of())) {
+    @ParameterizedTest
+    @EnumSource(Security.class)
+    void twoHundredMegabytesEachWayResumingOnEveryNode(Security security) throws Exception {
+        try (BulkServer server = BulkServer.untilClientEnds(31); RelayCluster c = security.cluster(List.of())) {
             c.startAgent(List.of("--forward", "0:127.0.0.1:" + server.port()));
             BulkClient app = BulkClient.untilStopped(c.forwardPorts.get(0), 32);
             Cuts.Outcome run = Cuts.openEnded(c.proxy, app, server, CUTS, SIZE);

@@ -92,6 +92,48 @@ class CommandLineTest {
         }
     }
 
+    @Test
+    void plaintextOffLoopbackIsRefusedWithAWayOut() throws Exception {
+        // Refused while the flags are read: nothing binds 0.0.0.0, and relay.invalid is never looked up.
+        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "0.0.0.0:7999"))) {
+            assertEquals(2, relay.waitForExit(30_000));
+            assertTrue(relay.output().contains("would serve plaintext to the network")
+                    && relay.output().contains("--tls-cert") && relay.output().contains("--insecure-plaintext"), relay.output());
+        }
+        try (Proc agent = Proc.startText("agent", List.of("agent", "--relay", "relay.invalid:7000", "--plaintext",
+                "--socks", "127.0.0.1:0"))) {
+            assertEquals(2, agent.waitForExit(30_000));
+            assertTrue(agent.output().contains("in clear over the network") && agent.output().contains("--insecure-plaintext"),
+                    agent.output());
+        }
+        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7999", "--client-ca", "/nonexistent"))) {
+            assertEquals(2, relay.waitForExit(30_000));
+            assertTrue(relay.output().contains("client certificates need TLS"), relay.output());
+        }
+    }
+
+    @Test
+    void pkiInitAndIssueMakeFilesOpensslAccepts() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pki-cli").resolve("ca");
+        try (Proc init = Proc.startText("pki", List.of("pki", "init", dir.toString(), "--relay-name", "relay.test",
+                "--relay-name", "127.0.0.1"))) {
+            assertEquals(0, init.waitForExit(30_000), init.output());
+            assertTrue(init.output().contains("--tls-cert " + dir.resolve("relay.crt")), init.output());
+        }
+        try (Proc issue = Proc.startText("pki", List.of("pki", "issue", dir.toString(), "alice", "--days", "7"))) {
+            assertEquals(0, issue.waitForExit(30_000), issue.output());
+        }
+        try (Proc again = Proc.startText("pki", List.of("pki", "issue", dir.toString(), "alice"))) {
+            assertEquals(2, again.waitForExit(30_000), "never overwrites");
+            assertTrue(again.output().contains("already issued"), again.output());
+        }
+        Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", dir.resolve("ca.crt").toString(),
+                dir.resolve("alice.crt").toString(), dir.resolve("relay.crt").toString()).redirectErrorStream(true).start();
+        String out = new String(verify.getInputStream().readAllBytes());
+        assertEquals(0, verify.waitFor(), out);
+        assertTrue(out.contains("alice.crt: OK") && out.contains("relay.crt: OK"), out);
+    }
+
     private static int readOrReset(Socket s) {
         try {
             s.setSoTimeout(5000);

@@ -37,6 +37,8 @@ final class RelayCluster implements AutoCloseable {
     final Path haproxyConfig;
     final Proc[] relays = new Proc[NODES];
     final List<String> relayArgs;
+    /** The PKI over whose TLS agents reach the nodes; null for plaintext. */
+    final TestPki pki;
     Proc haproxy;
     ChaosProxy proxy;
     int proxyPort;
@@ -46,7 +48,16 @@ final class RelayCluster implements AutoCloseable {
     int socksPort = -1;
 
     RelayCluster(List<String> relayArgs) throws Exception {
-        this.relayArgs = relayArgs;
+        this(relayArgs, null);
+    }
+
+    /** Over TLS with {@code pki}'s relay certificate and client CA when it is not null. */
+    RelayCluster(List<String> relayArgs, TestPki pki) throws Exception {
+        this.pki = pki;
+        this.relayArgs = new ArrayList<>(relayArgs);
+        if (pki != null) {
+            this.relayArgs.addAll(pki.relayArgs());
+        }
         secret = Files.createTempFile("cluster", ".secret");
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
@@ -117,6 +128,9 @@ final class RelayCluster implements AutoCloseable {
         proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", "1s", "--backoff-max", "300ms"));
+        if (pki != null) {
+            args.addAll(pki.agentArgs("alice"));
+        }
         args.addAll(agentArgs);
         AgentProc a = AgentProc.start(args, START);
         agent = a.proc();

@@ -5,6 +5,7 @@ import io.reconnector.edge.Event;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,25 +15,33 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** curl through the agent's SOCKS5 port, the relay as a real process. */
+/**
+ * curl through the agent's SOCKS5 port, the relay as a real process; run in plaintext and over
+ * TLS with a client certificate ({@link SocksTlsTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SocksTest {
     private static final String DENIED = "127.0.0.2";
-    private static HttpServer http;
-    private static Tunnel tunnel;
+    private HttpServer http;
+    private Tunnel tunnel;
+
+    Security security() {
+        return Security.PLAINTEXT;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         http = Curl.server();
-        tunnel = new Tunnel(List.of("--deny", DENIED + "/32"), List.of("--socks", "127.0.0.1:0"));
+        tunnel = security().tunnel(List.of("--deny", DENIED + "/32"), List.of("--socks", "127.0.0.1:0"));
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         tunnel.close();
         http.stop(0);
     }
 
-    private static String url(String name, int kib) {
+    private String url(String name, int kib) {
         return "http://localhost:" + http.getAddress().getPort() + "/" + name + "/" + kib;
     }
 

@@ -3,7 +3,8 @@ package io.reconnector.e2e;
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 
@@ -16,10 +17,11 @@ class SurviveCutsTest {
     private static final long SIZE = 200L << 20;
     private static final int CUTS = 10;
 
-    @Test
-    void twoHundredMegabytesEachWayThroughFiveResetsAndFiveBlackholes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Security.class)
+    void twoHundredMegabytesEachWayThroughFiveResetsAndFiveBlackholes(Security security) throws Exception {
         try (BulkServer server = BulkServer.untilClientEnds(11);
-             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
+             Tunnel t = security.tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
             // Open-ended, so every cut falls inside the transfer whatever this machine's speed.
             BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 22);
             Cuts.Outcome run = Cuts.openEnded(t.proxy, app, server, CUTS, SIZE);

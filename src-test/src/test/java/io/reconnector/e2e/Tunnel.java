@@ -34,12 +34,23 @@ final class Tunnel implements AutoCloseable {
      * @param agentArgs agent flags beyond --relay (forwards, socks)
      */
     Tunnel(List<String> relayArgs, List<String> agentArgs) throws Exception {
-        this.relayArgs = relayArgs;
+        this(null, null, relayArgs, agentArgs);
+    }
+
+    /** Over TLS: the relay with {@code pki}'s certificate and client CA, the agent as {@code identity}. */
+    Tunnel(TestPki pki, String identity, List<String> relayArgs, List<String> agentArgs) throws Exception {
+        this.relayArgs = new ArrayList<>(relayArgs);
+        List<String> agentSecurity = List.of();
+        if (pki != null) {
+            this.relayArgs.addAll(pki.relayArgs());
+            agentSecurity = pki.agentArgs(identity);
+        }
         relay = startRelay();
         proxy = new ChaosProxy(vertx, host, RELAY_PORT);
         proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
         List<String> args = new ArrayList<>(List.of("agent", "--relay", "127.0.0.1:" + proxyPort,
                 "--keepalive", "200ms", "--dead-after", AGENT_DEAD_AFTER, "--backoff-max", "500ms"));
+        args.addAll(agentSecurity);
         args.addAll(agentArgs);
         AgentProc a = AgentProc.start(args, START);
         agent = a.proc();

@@ -91,6 +91,12 @@ public final class ClientSessionEngine extends SessionEngine {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
                         "a new session must start with last acked 0xffff, got " + Serial16.hex(started.lastAcked()));
             }
+            if (!startSent && state.log.coverage(started.lastAcked()) < 0) {
+                // The relay's session acks messages we never sent: whatever it is, it is not the
+                // session we had. Resuming would fail the same way on every attempt; start anew.
+                sessionOver(Effect.Rejected.Why.NOT_OURS);
+                return;
+            }
             sessionExists = true;
             if (!startSent) {
                 failConnectionsLostWithTheOldHome(started.lastAcked());
@@ -101,19 +107,24 @@ public final class ClientSessionEngine extends SessionEngine {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
                         "session rejected for client " + rejected.clientCode() + ", we are " + state.clientId);
             }
-            for (Connection c : new ArrayList<>(state.connections.values())) {
-                if (!c.socketGone) {
-                    state.emit(new Effect.CloseConnection(c.id, CloseReason.SESSION_REJECTED));
-                }
-            }
-            resetSession();
-            sessionExists = false;
-            state.link = Link.DETACHED;
-            state.emit(new Effect.Rejected());
+            sessionOver(Effect.Rejected.Why.REJECTED_BY_RELAY);
         } else {
             throw new ProtocolException(ProtocolViolation.BEFORE_HANDSHAKE,
                     "expected Session Started or Rejected, got " + frame);
         }
+    }
+
+    /** The session cannot go on: its connections are reset and the next attach starts a new one. */
+    private void sessionOver(Effect.Rejected.Why why) {
+        for (Connection c : new ArrayList<>(state.connections.values())) {
+            if (!c.socketGone) {
+                state.emit(new Effect.CloseConnection(c.id, CloseReason.SESSION_REJECTED));
+            }
+        }
+        resetSession();
+        sessionExists = false;
+        state.link = Link.DETACHED;
+        state.emit(new Effect.Rejected(why));
     }
 
     /**

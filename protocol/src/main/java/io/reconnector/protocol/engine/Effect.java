@@ -141,8 +141,19 @@ public sealed interface Effect {
         }
     }
 
-    /** Client only: the server refused to resume; every connection was closed and the next attach starts anew. */
-    record Rejected() implements Effect {
+    /**
+     * Client only: the session is over for this client — the server refused to resume it, or
+     * answered in a way that cannot be this client's session. Every connection was closed and
+     * the next attach starts a new session.
+     */
+    record Rejected(Why why) implements Effect {
+        public enum Why {
+            /** Session Rejected: unknown, expired, killed, or not ours. */
+            REJECTED_BY_RELAY,
+            /** The relay's session acks messages we never sent: it is not the session we had. */
+            NOT_OURS
+        }
+
         @Override
         public void applyTo(Handler h) {
             h.rejected(this);

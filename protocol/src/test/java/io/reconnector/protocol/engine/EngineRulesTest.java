@@ -188,6 +188,22 @@ class EngineRulesTest {
     }
 
     @Test
+    void aResumeThatAcksMessagesNeverSentEndsTheSessionInsteadOfLooping() {
+        ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
+        c.attach(0);
+        c.receive(new SessionStarted(7, Serial16.NONE));
+        c.open(1, LOCAL, 80); // our message 0
+        c.transportLost();
+        c.attach(5);
+        // Another client's session under our id would ack messages we never sent.
+        List<Effect> answer = c.receive(new SessionStarted(7, 0x0002));
+        assertTrue(answer.contains(new Effect.CloseConnection(1, CloseReason.SESSION_REJECTED)), "our connection is reset");
+        assertTrue(answer.contains(new Effect.Rejected(Effect.Rejected.Why.NOT_OURS)), answer.toString());
+        assertTrue(answer.stream().noneMatch(e -> e instanceof Effect.ProtocolError), "not an error to retry");
+        assertEquals(List.of(new StartSession(7)), sent(c.attach(6)), "the next attach starts a new session");
+    }
+
+    @Test
     void rejectionClosesEveryConnectionAndTheNextAttachStartsAfresh() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
@@ -197,7 +213,7 @@ class EngineRulesTest {
         assertEquals(List.of(new ReconnectSession(7, Serial16.NONE)), sent(c.attach(5)));
         List<Effect> rejected = c.receive(new SessionRejected(7));
         assertTrue(rejected.contains(new Effect.CloseConnection(1, CloseReason.SESSION_REJECTED)));
-        assertTrue(rejected.contains(new Effect.Rejected()));
+        assertTrue(rejected.contains(new Effect.Rejected(Effect.Rejected.Why.REJECTED_BY_RELAY)));
         assertEquals(0, c.connectionCount());
         assertEquals(List.of(new StartSession(7)), sent(c.attach(6)));
         c.receive(new SessionStarted(7, Serial16.NONE));
