@@ -120,7 +120,13 @@ final class Connection {
         sendLimit = ackedBytes + Windows.bytes(window);
     }
 
+    /** What the peer's window still allows. */
     long sendRoom() {
         return sendLimit - sentBytes;
+    }
+
+    /** What we send now: the peer's window, but never more than {@code cap} in flight (sent, not acked). */
+    long sendRoom(long cap) {
+        return Math.min(sendRoom(), cap - (sentBytes - ackedBytes));
     }
 }

@@ -11,9 +11,13 @@ package io.reconnector.protocol.engine;
  *                           32,768; lower only in tests)
  * @param keepaliveMillis    send a Keepalive after this long without sending anything
  * @param deadMillis         treat the transport as lost after this long without receiving
+ * @param sendCapBytes       the most we send ahead of the peer's acks on one connection, whatever
+ *                           window the peer grants (our own memory, not the peer's, bounds it)
+ * @param bufferBudgetBytes  the most this session holds of data read from its local sockets and
+ *                           not yet acked by the peer; reading pauses at the budget
  */
 public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEveryMessages, int maxUnacked,
-                           long keepaliveMillis, long deadMillis) {
+                           long keepaliveMillis, long deadMillis, long sendCapBytes, long bufferBudgetBytes) {
     /** The largest window a frame can carry: 65,535 × 256 bytes; keep headroom below it. */
     public static final int MAX_RECEIVE_WINDOW = 8 << 20;
     public static final int DEFAULT_RECEIVE_WINDOW = 1 << 20;
@@ -21,6 +25,8 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
     // Liveness defaults, written once. Both sides send a keepalive after 2 s idle; the agent
     // gives up on a silent relay sooner (7 s: it reconnects) than the relay on a silent agent
     // (10 s: it only detaches). Seconds, so command lines can show them as "2s".
+    public static final long DEFAULT_SEND_CAP = 4 << 20;
+    public static final long DEFAULT_BUFFER_BUDGET = 64 << 20;
     public static final int DEFAULT_KEEPALIVE_SECONDS = 2;
     public static final int SERVER_DEFAULT_DEAD_SECONDS = 10;
     public static final int CLIENT_DEFAULT_DEAD_SECONDS = 7;
@@ -38,6 +44,10 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
         if (maxUnacked < 1 || maxUnacked > io.reconnector.protocol.Serial16.HALF) {
             throw new IllegalArgumentException("maxUnacked must be 1 .. 32768, got " + maxUnacked);
         }
+        if (sendCapBytes < Windows.UNIT || bufferBudgetBytes < sendCapBytes) {
+            throw new IllegalArgumentException("need 256 bytes <= send cap <= buffer budget, got cap " + sendCapBytes
+                    + ", budget " + bufferBudgetBytes);
+        }
         if (keepaliveMillis <= 0 || deadMillis <= keepaliveMillis) {
             throw new IllegalArgumentException("need 0 < keepalive < dead interval, got keepalive "
                     + keepaliveMillis + " ms, dead " + deadMillis + " ms");
@@ -47,7 +57,8 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
     /** The relay's defaults. */
     public static EngineConfig serverDefaults() {
         return new EngineConfig(DEFAULT_RECEIVE_WINDOW, 32 * 1024, 64, io.reconnector.protocol.Serial16.HALF,
-                DEFAULT_KEEPALIVE_SECONDS * 1000L, SERVER_DEFAULT_DEAD_SECONDS * 1000L);
+                DEFAULT_KEEPALIVE_SECONDS * 1000L, SERVER_DEFAULT_DEAD_SECONDS * 1000L, DEFAULT_SEND_CAP,
+                DEFAULT_BUFFER_BUDGET);
     }
 
     /** The agent's defaults. */
@@ -65,18 +76,24 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
     }
 
     public EngineConfig withReceiveWindow(int bytes) {
-        return new EngineConfig(bytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis);
+        return new EngineConfig(bytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
     }
 
     public EngineConfig withTiming(long keepalive, long dead) {
-        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepalive, dead);
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepalive, dead, sendCapBytes, bufferBudgetBytes);
     }
 
     public EngineConfig withMaxDataFrame(int bytes) {
-        return new EngineConfig(receiveWindowBytes, bytes, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis);
+        return new EngineConfig(receiveWindowBytes, bytes, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
+    }
+
+    /** Our own bounds: at most {@code cap} ahead of acks per connection, {@code budget} per session. */
+    public EngineConfig withBuffers(long cap, long budget) {
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis,
+                deadMillis, cap, budget);
     }
 
     public EngineConfig withMaxUnacked(int n) {
-        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, n, keepaliveMillis, deadMillis);
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, n, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
     }
 }

@@ -22,6 +22,8 @@ final class OutboundLog {
     private int ackedThrough = Serial16.NONE;
     /** The connection of the latest acked message, so a repeated Ack's window still counts. */
     private Connection ackedThroughConnection;
+    /** Payload bytes of the unacked Data frames: what the log holds in memory. */
+    private long dataBytes;
 
     int nextId() {
         return Serial16.add(ackedThrough, unacked.size() + 1);
@@ -49,6 +51,15 @@ final class OutboundLog {
             throw new IllegalStateException("frame id " + frame.messageId() + " is not the next id " + nextId());
         }
         unacked.addLast(new Entry(frame, connection));
+        dataBytes += payloadOf(frame);
+    }
+
+    private static long payloadOf(SequencedFrame f) {
+        return f instanceof io.reconnector.protocol.frame.Data d ? d.length() : 0;
+    }
+
+    long dataBytes() {
+        return dataBytes;
     }
 
     /**
@@ -67,6 +78,7 @@ final class OutboundLog {
     void ack(int count, Consumer<Entry> acked) {
         for (int i = 0; i < count; i++) {
             Entry e = unacked.removeFirst();
+            dataBytes -= payloadOf(e.frame());
             ackedThrough = e.frame().messageId();
             ackedThroughConnection = e.connection();
             acked.accept(e);
@@ -98,12 +110,14 @@ final class OutboundLog {
     /** Forgets everything up to {@code id}, which is at or after the latest id assigned. */
     void fastForward(int id) {
         unacked.clear();
+        dataBytes = 0;
         ackedThrough = id;
         ackedThroughConnection = null;
     }
 
     void reset() {
         unacked.clear();
+        dataBytes = 0;
         ackedThrough = Serial16.NONE;
         ackedThroughConnection = null;
     }

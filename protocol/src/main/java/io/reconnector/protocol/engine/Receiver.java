@@ -156,7 +156,7 @@ final class Receiver {
             // An Ack of an older id than the latest acked no longer names a known connection.
             sender.applyWindow(s.log.ackedThroughConnection(), a.window());
         }
-        sender.releaseBlocked();
+        sender.afterAck();
     }
 
     void onKeepalive(Keepalive k) {

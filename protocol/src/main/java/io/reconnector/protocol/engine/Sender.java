@@ -24,8 +24,14 @@ final class Sender {
     private final SessionState s;
     /** Control frames waiting for an id while the unacked limit is reached. */
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    /** Connections with data held back only by the unacked limit. */
+    /** Connections with data held back only by the unacked limit or a congested transport. */
     private final LinkedHashSet<Connection> blocked = new LinkedHashSet<>();
+    /** Connections not read only because the session is at its budget or the transport is congested. */
+    private final LinkedHashSet<Connection> starved = new LinkedHashSet<>();
+    /** Bytes read from local sockets and not yet framed, over all connections. */
+    private long pendingTotal;
+    /** Connections whose data was acked by the Ack being handled. */
+    private final LinkedHashSet<Connection> relieved = new LinkedHashSet<>();
 
     private record Waiting(IntFunction<SequencedFrame> make, Connection connection) {
     }
@@ -36,21 +42,43 @@ final class Sender {
 
     /** Application bytes read from {@code c}'s local socket. */
     void write(Connection c, Buffer bytes) {
+        boolean couldRead = mayRead();
         c.pending.addLast(bytes);
         c.pendingBytes += bytes.length();
+        pendingTotal += bytes.length();
         trySend(c);
+        if (couldRead && !mayRead()) {
+            // The session just reached its budget: every socket stops, not only this one, or
+            // each reading socket could add a read's worth beyond it.
+            for (Connection other : new ArrayList<>(s.connections.values())) {
+                if (other.reading) {
+                    updateReading(other);
+                }
+            }
+        }
+    }
+
+    /** What this session holds of local sockets' data: read and not framed, or sent and not acked. */
+    long buffered() {
+        return pendingTotal + s.log.dataBytes();
+    }
+
+    /** May local sockets be read at all now (budget, unacked limit, transport)? */
+    private boolean mayRead() {
+        return !s.congested && buffered() < s.config.bufferBudgetBytes() && logHasRoom();
     }
 
     /** Frames and sends what the window and the unacked limit allow; then EOF if asked for. */
     void trySend(Connection c) {
         if (c.open()) {
-            while (c.pendingBytes > 0 && c.sendRoom() > 0) {
-                if (!logHasRoom()) {
+            while (c.pendingBytes > 0 && room(c) > 0) {
+                if (!logHasRoom() || s.congested) {
                     blocked.add(c);
                     break;
                 }
-                int n = (int) Math.min(Math.min(c.sendRoom(), c.pendingBytes), s.config.maxDataFrame());
+                int n = (int) Math.min(Math.min(room(c), c.pendingBytes), s.config.maxDataFrame());
                 Buffer payload = takePending(c, n);
+                pendingTotal -= n;
                 c.sentBytes += n;
                 append(id -> new Data(id, c.id, s.grant(c), payload), c);
             }
@@ -77,13 +105,24 @@ final class Sender {
 
     private void updateReading(Connection c) {
         if (c.socketGone) {
+            starved.remove(c);
             return;
         }
-        boolean want = c.open() && !c.localInputEnded() && c.pendingBytes == 0 && c.sendRoom() > 0 && logHasRoom();
+        boolean ready = c.open() && !c.localInputEnded() && c.pendingBytes == 0 && room(c) > 0;
+        boolean want = ready && mayRead();
+        if (ready && !want) {
+            starved.add(c);
+        } else {
+            starved.remove(c);
+        }
         if (want != c.reading) {
             c.reading = want;
             s.emit(want ? new Effect.ResumeReading(c.id) : new Effect.PauseReading(c.id));
         }
+    }
+
+    private long room(Connection c) {
+        return c.sendRoom(s.config.sendCapBytes());
     }
 
     private static Buffer takePending(Connection c, int n) {
@@ -137,9 +176,11 @@ final class Sender {
         if (c.closing()) {
             return;
         }
+        pendingTotal -= c.pendingBytes;
         c.pending.clear();
         c.pendingBytes = 0;
         blocked.remove(c);
+        starved.remove(c);
         c.state = Connection.State.CLOSING;
         append(id -> new ConnectionClosed(id, c.id), c);
     }
@@ -166,6 +207,7 @@ final class Sender {
         SequencedFrame f = e.frame();
         if (f instanceof Data d) {
             c.ackedBytes += d.length();
+            relieved.add(c); // fewer bytes in flight: the cap may allow more
         } else if ((f instanceof ConnectionClosed || f instanceof ConnectFailed) && s.current(c)) {
             s.connections.remove(c.id); // our last word on it is acked: the id is free again
             blocked.remove(c);
@@ -174,7 +216,25 @@ final class Sender {
 
     /** The peer's Closed removed {@code c}: it waits for nothing any more. */
     void forget(Connection c) {
+        pendingTotal -= c.pendingBytes;
+        c.pendingBytes = 0;
+        c.pending.clear();
         blocked.remove(c);
+        starved.remove(c);
+    }
+
+    /** An Ack was handled: connections with fewer bytes in flight may send again, then whatever waited. */
+    void afterAck() {
+        if (!relieved.isEmpty()) {
+            List<Connection> again = new ArrayList<>(relieved);
+            relieved.clear();
+            for (Connection c : again) {
+                if (s.current(c)) {
+                    trySend(c);
+                }
+            }
+        }
+        releaseBlocked();
     }
 
     /** Acks made room: send what waited for an id, then the connections held back. */
@@ -187,11 +247,16 @@ final class Sender {
                 s.send(f);
             }
         }
-        if (!blocked.isEmpty() && logHasRoom()) {
+        if (!blocked.isEmpty() && logHasRoom() && !s.congested) {
             List<Connection> retry = new ArrayList<>(blocked);
             blocked.clear();
             for (Connection c : retry) {
                 trySend(c);
+            }
+        }
+        if (!starved.isEmpty() && mayRead()) {
+            for (Connection c : new ArrayList<>(starved)) {
+                updateReading(c);
             }
         }
     }
@@ -242,5 +307,7 @@ final class Sender {
     void reset() {
         waiting.clear();
         blocked.clear();
+        starved.clear();
+        pendingTotal = 0;
     }
 }

@@ -129,6 +129,28 @@ public abstract class SessionEngine {
         return state.drain();
     }
 
+    /**
+     * The transport's write queue filled up (true) or drained (false): while it is full, nothing
+     * more is framed and no local socket is read, so a peer that stops reading cannot make this
+     * side queue without bound.
+     */
+    public final List<Effect> transportCongested(boolean congested) {
+        state.congested = congested;
+        if (!congested) {
+            sender.releaseBlocked();
+        } else {
+            for (Connection c : new ArrayList<>(state.connections.values())) {
+                sender.trySend(c); // re-evaluates reading: every socket pauses
+            }
+        }
+        return state.drain();
+    }
+
+    /** Bytes this side holds of its local sockets' data: read and not framed, or sent and not acked. */
+    public final long bufferedBytes() {
+        return sender.buffered();
+    }
+
     /** The edge has handled a batch of input: send the coalesced Ack now. */
     public final List<Effect> flush() {
         receiver.flushAck();
@@ -252,8 +274,10 @@ public abstract class SessionEngine {
                     + Serial16.hex(peerLastAcked) + " but the latest sent is " + Serial16.hex(state.log.lastAssigned()));
         }
         state.log.ack(covered, sender::acked);
+        sender.afterAck();
         receiver.handshakeAcked();
         state.link = Link.ATTACHED;
+        state.congested = false; // a new transport starts with an empty write queue
         int retransmitted = sender.retransmit();
         for (Connection c : state.connections.values()) {
             if (c.open()) {

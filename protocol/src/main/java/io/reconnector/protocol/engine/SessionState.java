@@ -19,6 +19,8 @@ final class SessionState {
     SessionEngine.Link link = SessionEngine.Link.DETACHED;
     /** A frame went out since the last tick (the keepalive timer restarts). */
     boolean sentSinceTick;
+    /** The transport's write queue is full: frame nothing more, read nothing more, until it drains. */
+    boolean congested;
     private List<Effect> effects = new ArrayList<>();
 
     SessionState(long clientId, EngineConfig config) {

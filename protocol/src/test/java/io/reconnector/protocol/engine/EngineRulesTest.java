@@ -174,6 +174,58 @@ class EngineRulesTest {
         assertEquals(List.of(new Data(1, 1, 16, Buffer.buffer("early"))), sent(granted));
     }
 
+    /** A server session whose connections 1 and 2 are open and granted the largest window there is. */
+    private static ServerSessionEngine serverGrantedEverything(EngineConfig config) {
+        ServerSessionEngine s = new ServerSessionEngine(7, config);
+        s.start(0);
+        for (int id = 1; id <= 2; id++) {
+            long token = ((Effect.OpenUpstream) s.receive(new NewConnection(id - 1, id, LOCAL, 80)).get(0)).token();
+            s.upstreamConnected(id, token); // Connected ids 0 and 1
+            s.receive(new Ack(id - 1, Windows.MAX_UNITS)); // 16 MiB granted
+        }
+        return s;
+    }
+
+    private static long dataBytes(List<Effect> effects) {
+        return sent(effects).stream().filter(f -> f instanceof Data).mapToLong(f -> ((Data) f).length()).sum();
+    }
+
+    @Test
+    void theSendersOwnCapBoundsWhatItSendsWhateverWindowThePeerGrants() {
+        ServerSessionEngine s = serverGrantedEverything(CONFIG.withBuffers(4096, 1 << 20));
+        List<Effect> effects = s.write(1, Buffer.buffer(new byte[100_000]));
+        assertEquals(4096, dataBytes(effects), "4 KiB ahead of acks, not the 16 MiB granted");
+        List<Effect> acked = s.receive(new Ack(s.nextMessageId() - 1, Windows.MAX_UNITS));
+        assertEquals(4096, dataBytes(acked), "each ack lets the next 4 KiB go");
+    }
+
+    @Test
+    void atItsBudgetTheSessionStopsReadingEverySocketUntilAcksFreeRoom() {
+        ServerSessionEngine s = serverGrantedEverything(CONFIG.withBuffers(4096, 6000));
+        List<Effect> first = s.write(1, Buffer.buffer(new byte[3000]));
+        assertTrue(!first.contains(new Effect.PauseReading(1)), "under its cap and the budget, 1 reads on: " + first);
+        List<Effect> second = s.write(2, Buffer.buffer(new byte[3500]));
+        assertTrue(second.contains(new Effect.PauseReading(1)) && second.contains(new Effect.PauseReading(2)),
+                "past 6000 bytes held, every socket pauses, not only the one read: " + second);
+        assertEquals(6500, s.bufferedBytes());
+        int lastData = s.nextMessageId() - 1;
+        List<Effect> acked = s.receive(new Ack(lastData, Windows.MAX_UNITS));
+        assertTrue(acked.contains(new Effect.ResumeReading(1)) && acked.contains(new Effect.ResumeReading(2)),
+                "acks freed the budget: every socket reads again: " + acked);
+        assertEquals(0, s.bufferedBytes());
+    }
+
+    @Test
+    void aCongestedTransportStopsFramingAndReadingUntilItDrains() {
+        ServerSessionEngine s = serverGrantedEverything(CONFIG);
+        List<Effect> congested = s.transportCongested(true);
+        assertTrue(congested.contains(new Effect.PauseReading(1)) && congested.contains(new Effect.PauseReading(2)));
+        assertEquals(List.of(), sent(s.write(1, Buffer.buffer("held"))), "nothing framed while the queue is full");
+        List<Effect> drained = s.transportCongested(false);
+        assertEquals(List.of(new Data(2, 1, 16, Buffer.buffer("held"))), sent(drained), "framed once it drains");
+        assertTrue(drained.contains(new Effect.ResumeReading(2)), drained.toString());
+    }
+
     @Test
     void theUnackedLimitMakesTheSenderWait() {
         ServerSessionEngine s = new ServerSessionEngine(7, CONFIG.withMaxUnacked(3).withMaxDataFrame(10));
