@@ -34,6 +34,10 @@ public enum Event {
     /** A session record failed its seal: altered or forged without the cluster secret. */
     RECORD_REFUSED,
     STORE_UNAVAILABLE,
+    /** What the destination policy allows, said once at start-up (nothing, or any on purpose). */
+    DESTINATION_POLICY,
+    /** A limit refused a session, a connection or a transport. */
+    LIMIT_REFUSED,
     /** A transport was refused before any frame: revoked, unnamed, or a forged hop. */
     TRANSPORT_REFUSED,
     /** The TLS files or the revocation list changed (or could not be used). */

@@ -10,6 +10,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * format shows them as fields; the text format shows the sentence).
  */
 public final class EventLog {
+    /** Shared by every speaker, so a flood from many transports still counts as one kind of line. */
+    private static final Repeats REPEATS = new Repeats(System::currentTimeMillis);
+
     private final Logger logger;
     private final String who;
     private final Object[] context;
@@ -42,6 +45,36 @@ public final class EventLog {
 
     public void warn(Event event, String sentence, Object... fields) {
         log(logger.atWarn(), event, sentence, fields);
+    }
+
+    /**
+     * Like {@link #info}, for events a client can cause at will (refusals, protocol errors): the
+     * first few of a kind per ten seconds are written, the rest summarised in one line.
+     */
+    public void infoLimited(Event event, String sentence, Object... fields) {
+        if (REPEATS.admit(logger.getName() + "/" + event.key(), this::summarise)) {
+            info(event, sentence, fields);
+        }
+    }
+
+    /**
+     * Like {@link #infoLimited}, counted per source (a client identity or address): for events
+     * every client causes now and then (sessions started and ended), so many clients are all
+     * heard while one client doing it in a loop is summarised.
+     */
+    public void infoLimitedPer(String source, Event event, String sentence, Object... fields) {
+        if (REPEATS.admit(logger.getName() + "/" + event.key() + " from " + source, this::summarise)) {
+            info(event, sentence, fields);
+        }
+    }
+
+    private void summarise(String kind, long suppressed, long windowMillis) {
+        String what = kind.substring(kind.indexOf('/') + 1);
+        int space = what.indexOf(' ');
+        logger.atInfo().addKeyValue("event", space < 0 ? what : what.substring(0, space))
+                .addKeyValue("suppressed", suppressed)
+                .log(String.format("%s: … and %,d more like it (%s) in the last %d s", who, suppressed, what,
+                        windowMillis / 1000));
     }
 
     public void debug(Event event, String sentence, Object... fields) {

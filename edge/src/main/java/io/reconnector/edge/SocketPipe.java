@@ -62,10 +62,14 @@ public final class SocketPipe {
     private boolean eofSeen;
     private boolean eofDeferred;
     private boolean closeDeferred;
+    /** We asked for the close (close or reset): nothing read after it matters any more. */
+    private boolean closing;
     private boolean outputShut;
     private boolean closed;
     private Throwable failure;
     private Future<Void> lastWrite = Future.succeededFuture();
+    private java.util.function.Consumer<Boolean> congestion;
+    private boolean congestedNow;
 
     public SocketPipe(NetSocket socket) {
         this.socket = (NetSocketInternal) socket;
@@ -104,10 +108,11 @@ public final class SocketPipe {
         });
         socket.exceptionHandler(t -> failure = t);
         socket.closeHandler(v -> {
-            if (paused && !closed) {
+            if (paused && !closed && !closing) {
                 // Bytes (and a FIN) may still be queued behind the pause: hand them over on
                 // resume, before reporting the close, or a peer that sent everything and hung
-                // up would look like one that aborted.
+                // up would look like one that aborted. (Not when we closed it: no resume would
+                // ever come, and the owner would never hear that its socket is gone.)
                 closeDeferred = true;
                 return;
             }
@@ -201,6 +206,10 @@ public final class SocketPipe {
             return Future.failedFuture("socket output is closed");
         }
         lastWrite = socket.write(data);
+        if (congestion != null && !congestedNow && socket.writeQueueFull()) {
+            congestedNow = true;
+            congestion.accept(true);
+        }
         return lastWrite;
     }
 
@@ -225,7 +234,11 @@ public final class SocketPipe {
         if (closed) {
             return;
         }
-        lastWrite.onComplete(ar -> socket.close());
+        lastWrite.onComplete(ar -> {
+            closing = true;
+            socket.close();
+            finishDeferredClose();
+        });
     }
 
     /** Closes at once with a reset (SO_LINGER 0), for connections that end in failure. */
@@ -238,7 +251,20 @@ public final class SocketPipe {
         } catch (RuntimeException ignored) {
             // not every transport supports it; a plain close still ends the connection
         }
+        closing = true;
         socket.close();
+        finishDeferredClose();
+    }
+
+    /**
+     * The peer's close came while paused and waited for a resume that, now that we close it
+     * too, will never come; the socket is already closed, so no close event follows either.
+     */
+    private void finishDeferredClose() {
+        if (closeDeferred) {
+            closeDeferred = false;
+            finishClose();
+        }
     }
 
     public boolean closed() {
@@ -247,6 +273,23 @@ public final class SocketPipe {
 
     public boolean writeQueueFull() {
         return socket.writeQueueFull();
+    }
+
+    /**
+     * Tells {@code congested} when the write queue fills past {@code maxBytes} (true, after a
+     * write) and when it has drained (false). A side that stops framing while congested keeps
+     * its memory bounded against a peer that stops reading.
+     */
+    public SocketPipe watchCongestion(int maxBytes, java.util.function.Consumer<Boolean> congested) {
+        socket.setWriteQueueMaxSize(maxBytes);
+        congestion = congested;
+        socket.drainHandler(v -> {
+            if (this.congestedNow) {
+                this.congestedNow = false;
+                congested.accept(false);
+            }
+        });
+        return this;
     }
 
     public NetSocket socket() {

@@ -125,6 +125,22 @@ class SocketPipeTest {
     }
 
     @Test
+    void aSocketWeCloseWhilePausedAfterThePeerHungUpStillReportsItsClose() throws Exception {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+        SocketPipe p = accept();
+        client.close();
+        Channel ch = channel(p);
+        await("the socket closed under the paused pipe").atMost(Duration.ofSeconds(5)).until(() -> {
+            onLoop(() -> p.write(Buffer.buffer("anyone there?")));
+            return !ch.isActive();
+        });
+        // The owner is done with it (both directions ended) and never resumes it: the close it
+        // was waiting to report must come now, or whoever counts open sockets never hears of it.
+        onLoop(p::close);
+        assertEquals("closed", events.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void resetIsSeenAsAnErrorNotAnEndOfStream() throws Exception {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
             SocketPipe p = accept();
