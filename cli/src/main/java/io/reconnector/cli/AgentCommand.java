@@ -54,6 +54,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "longest wait between reconnect attempts (default ${DEFAULT-VALUE})")
     Duration backoffMax;
 
+    @Option(names = "--max-local-connections", defaultValue = "" + AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS,
+            description = "local connections taken at once over all listeners; more are refused (default ${DEFAULT-VALUE})")
+    int maxLocalConnections;
+
     @CommandLine.Mixin
     AgentTlsFlags tls = new AgentTlsFlags();
 
@@ -83,7 +87,7 @@ final class AgentCommand implements Callable<Integer> {
                     "--dead-after must be longer than --keepalive (a few keepalive intervals is right)");
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
-                backoffMax, Duration.ofSeconds(5), tls.tls(spec, relay));
+                backoffMax, Duration.ofSeconds(5), tls.tls(spec, relay), maxLocalConnections);
         Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
         String deployment;
         try {

@@ -49,6 +49,30 @@ final class Converters {
         }
     }
 
+    /** Larger byte sizes: {@code 65536}, {@code 512k}, {@code 64m}, {@code 2g}. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toLowerCase();
+            long mult = 1;
+            char unit = v.isEmpty() ? ' ' : v.charAt(v.length() - 1);
+            if (unit == 'k' || unit == 'm' || unit == 'g') {
+                mult = unit == 'k' ? 1L << 10 : unit == 'm' ? 1L << 20 : 1L << 30;
+                v = v.substring(0, v.length() - 1);
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n > 0 && n <= Long.MAX_VALUE / mult) {
+                    return n * mult;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a size; write bytes, or a number "
+                    + "with k, m or g, e.g. 65536, 512k, 64m");
+        }
+    }
+
     /** Byte sizes: {@code 1048576}, {@code 512k}, {@code 1m}. */
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
         @Override

@@ -4,7 +4,6 @@ import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
 import io.reconnector.edge.HostPort;
 import io.reconnector.protocol.engine.EngineConfig;
-import io.reconnector.relay.AddressRule;
 import io.reconnector.relay.RelayNode;
 import io.reconnector.relay.RelayOptions;
 import picocli.CommandLine;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,13 +22,8 @@ final class RelayCommand implements Callable<Integer> {
             description = "where agents connect (default ${DEFAULT-VALUE})")
     HostPort listen;
 
-    @Option(names = "--allow", converter = Converters.RuleConverter.class,
-            description = "CIDR[:PORT[-PORT]] the relay may dial even if built-in rules deny it (repeatable)")
-    List<AddressRule> allow = new ArrayList<>();
-
-    @Option(names = "--deny", converter = Converters.RuleConverter.class,
-            description = "CIDR[:PORT[-PORT]] the relay never dials (repeatable; wins over --allow)")
-    List<AddressRule> deny = new ArrayList<>();
+    @CommandLine.Mixin
+    PolicyFlags policy = new PolicyFlags();
 
     @Option(names = "--session-ttl", converter = Converters.DurationConverter.class, defaultValue = "15m",
             description = "how long a detached session is kept (default ${DEFAULT-VALUE})")
@@ -60,6 +52,9 @@ final class RelayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RelayTlsFlags tls = new RelayTlsFlags();
 
+    @CommandLine.Mixin
+    LimitFlags limits = new LimitFlags();
+
     @Option(names = "--drain-grace", converter = Converters.DurationConverter.class, defaultValue = "30s",
             description = "on SIGTERM, how long sessions with open connections keep being served (default ${DEFAULT-VALUE})")
     Duration drainGrace;
@@ -84,8 +79,8 @@ final class RelayCommand implements Callable<Integer> {
                             + keepalive.toMillis() + " ms); a few keepalive intervals is right");
         }
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
-        RelayOptions options = new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, window, name,
-                connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec));
+        RelayOptions options = new RelayOptions(listen, policy.allow, policy.deny, sessionTtl, keepalive, deadAfter, window, name,
+                connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec));
         RelayNode node;
         try {
             node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();

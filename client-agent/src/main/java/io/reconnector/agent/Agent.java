@@ -39,6 +39,8 @@ public final class Agent extends VerticleBase {
     private RelayLink link;
     private int boundSocksPort = -1;
     private final List<Integer> boundForwardPorts = new ArrayList<>();
+    /** Local sockets open now, over all listeners (SOCKS handshakes included). */
+    private int localSockets;
     /** While stopping: completed once no connection is left in the session. */
     private Promise<Void> allClosed;
 
@@ -77,7 +79,16 @@ public final class Agent extends VerticleBase {
 
     private Future<Integer> listen(String host, int port, ForwardSpec forward) {
         NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
-        server.connectHandler(s -> new LocalConnection(this, new SocketPipe(s), forward));
+        server.connectHandler(s -> {
+            if (localSockets >= options.maxLocalConnections()) {
+                log.infoLimited(Event.LIMIT_REFUSED, "refusing a local connection: " + localSockets
+                        + " are open (--max-local-connections)", "limit", "LOCAL_CONNECTIONS");
+                s.close();
+                return;
+            }
+            localSockets++; // one less when its LocalConnection hears of the close
+            new LocalConnection(this, new SocketPipe(s), forward);
+        });
         listeners.add(server);
         return server.listen(port, host).map(NetServer::actualPort);
     }
@@ -172,6 +183,11 @@ public final class Agent extends VerticleBase {
 
     void localEof(int id) {
         run(engine.localEof(id));
+    }
+
+    /** A local socket closed, whatever became of it. */
+    void localSocketClosed() {
+        localSockets--;
     }
 
     void localClosed(int id, LocalConnection local) {

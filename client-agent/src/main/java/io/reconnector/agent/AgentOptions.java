@@ -12,7 +12,9 @@ import java.util.List;
  */
 public record AgentOptions(HostPort relay, long clientId, HostPort socks, List<ForwardSpec> forwards,
                            Duration keepalive, Duration deadAfter, int windowBytes,
-                           Duration backoffMax, Duration connectTimeout, AgentTls tls) {
+                           Duration backoffMax, Duration connectTimeout, AgentTls tls, int maxLocalConnections) {
+    /** Local connections the agent takes at once, over all its listeners, before it refuses more. */
+    public static final int DEFAULT_MAX_LOCAL_CONNECTIONS = 4096;
 
     public EngineConfig engineConfig() {
         return EngineConfig.clientDefaults().withReceiveWindow(windowBytes)

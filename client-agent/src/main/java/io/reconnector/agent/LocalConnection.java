@@ -142,6 +142,7 @@ final class LocalConnection implements SocketPipe.Listener {
     @Override
     public void onClosed(Throwable cause) {
         gone = true;
+        agent.localSocketClosed();
         if (id != NO_ID) {
             agent.localClosed(id, this); // no-op if the relay already closed it
         }

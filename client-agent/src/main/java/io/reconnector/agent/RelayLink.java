@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * clean close with no connection open would end the session on the relay.
  */
 final class RelayLink {
+    /** How much the transport's write queue may hold before the session stops framing. */
+    static final int WRITE_QUEUE_BYTES = 1 << 20;
+
     private final Agent agent;
     private final NetClient client;
     private final Backoff backoff;
@@ -86,7 +89,14 @@ final class RelayLink {
                 scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + Failures.describe(ar.cause()));
                 return;
             }
-            transport = new Transport(new SocketPipe(ar.result()));
+            Transport t = new Transport(new SocketPipe(ar.result()));
+            transport = t;
+            // The relay stops reading: frame nothing more until its queue drains (bounded memory).
+            t.pipe.watchCongestion(WRITE_QUEUE_BYTES, congested -> {
+                if (transport == t) {
+                    agent.run(agent.engine().transportCongested(congested));
+                }
+            });
             transport.pipe.listen(transport);
             transport.pipe.resume();
             agent.run(agent.engine().attach(System.currentTimeMillis()));

@@ -2,11 +2,18 @@ package io.reconnector.relay;
 
 import io.reconnector.protocol.frame.Ipv4Address;
 
-/** One destination rule, {@code CIDR[:PORT[-PORT]]}: an IPv4 network and a port range. */
+/**
+ * One destination rule, {@code CIDR[:PORT[-PORT]]}: an IPv4 network and a port range; or
+ * {@code any}, every address and port, for an operator who means it.
+ */
 public record AddressRule(int network, int prefix, int portLow, int portHigh) {
+    public static final AddressRule ANY = new AddressRule(0, 0, 0, 65535);
 
     public static AddressRule parse(String text) {
         String s = text.trim();
+        if (s.equalsIgnoreCase("any")) {
+            return ANY;
+        }
         String ports = null;
         int colon = s.indexOf(':');
         if (colon >= 0) {
@@ -37,7 +44,7 @@ public record AddressRule(int network, int prefix, int portLow, int portHigh) {
             return new AddressRule(bits & mask(prefix), prefix, lo, hi);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a rule; write CIDR[:PORT[-PORT]], "
-                    + "e.g. 10.0.0.0/8, 127.0.0.1:5432 or 0.0.0.0/0:80-443");
+                    + "e.g. 10.0.0.0/8, 127.0.0.1:5432 or 0.0.0.0/0:80-443, or 'any'");
         }
     }
 
@@ -49,8 +56,15 @@ public record AddressRule(int network, int prefix, int portLow, int portHigh) {
         return (address.bits() & mask(prefix)) == network && port >= portLow && port <= portHigh;
     }
 
+    public boolean any() {
+        return equals(ANY);
+    }
+
     @Override
     public String toString() {
+        if (any()) {
+            return "any";
+        }
         String net = new Ipv4Address(network) + "/" + prefix;
         if (portLow == 0 && portHigh == 65535) {
             return net;

@@ -41,11 +41,17 @@ final class ClientTransport implements SocketPipe.Listener {
     private boolean awaitingPreamble;
     /** Who the client is: from its certificate, or, on a hop, from the forwarding node's proof. */
     private ClientIdentity identity;
+    /** The client's address: this socket's peer, or, on a hop, the one the forwarding node saw. */
+    private String sourceAddress;
     private RelaySession session;
     private Frame handshakeFrame;
     private List<Frame> early = new ArrayList<>();
     private boolean closed;
     private HopPipe hop;
+    /** The source address counted as handshaking (client port), until the handshake is over; else null. */
+    private String handshakingFrom;
+    /** How much a client transport's write queue may hold before the session stops framing. */
+    static final int WRITE_QUEUE_BYTES = 1 << 20;
 
     /**
      * @param identity the client's identity, from its certificate; null on the peer port, where
@@ -56,13 +62,21 @@ final class ClientTransport implements SocketPipe.Listener {
         this.pipe = pipe;
         this.identity = identity;
         this.peer = String.valueOf(pipe.socket().remoteAddress());
+        this.sourceAddress = pipe.socket().remoteAddress().hostAddress();
         this.log = logFor(peer, identity);
         if (identity == null) {
             awaitingPreamble = true;
             pipe.decodeWith(PROXY_DECODER, new HAProxyMessageDecoder());
         } else {
             relay.transportOpened(this);
+            handshakingFrom = pipe.socket().remoteAddress().hostAddress();
+            relay.handshakeStarted(handshakingFrom);
         }
+        pipe.watchCongestion(WRITE_QUEUE_BYTES, congested -> {
+            if (session != null && !closed) {
+                session.congested(this, congested);
+            }
+        });
         pipe.listen(this);
         pipe.resume();
         long deadline = relay.options().deadAfter().toMillis();
@@ -86,6 +100,10 @@ final class ClientTransport implements SocketPipe.Listener {
         return session;
     }
 
+    String sourceAddress() {
+        return sourceAddress;
+    }
+
     @Override
     public void onMessage(Object message) {
         if (!(message instanceof HAProxyMessage header) || !awaitingPreamble) {
@@ -98,12 +116,13 @@ final class ClientTransport implements SocketPipe.Listener {
             PeerPreamble.Peer p = PeerPreamble.verify(header, relay.keys().key(ClusterKeys.Purpose.HOP_PREAMBLE),
                     relay.now(), relay.replays());
             peer = p + " via " + peer;
+            sourceAddress = p.sourceAddress();
             identity = p.identity().isEmpty() ? ClientIdentity.ANONYMOUS : new ClientIdentity(p.identity(), null);
             log = logFor(peer, identity);
             relay.transportOpened(this);
         } catch (PeerPreamble.Refused e) {
             relay.metrics().protocolErrors.incrementAndGet();
-            log.info(Event.TRANSPORT_REFUSED, "refused on the peer port: " + e.getMessage(), "reason", "hop");
+            log.infoLimited(Event.TRANSPORT_REFUSED, "refused on the peer port: " + e.getMessage(), "reason", "hop");
             close(TransportClose.PEER_REFUSED, e.getMessage());
         }
     }
@@ -154,13 +173,22 @@ final class ClientTransport implements SocketPipe.Listener {
     /** The client broke the protocol: counted, logged, this transport closed (the session only detaches). */
     void protocolError(ProtocolException e) {
         relay.metrics().protocolErrors.incrementAndGet();
-        log.info(Event.PROTOCOL_ERROR, "protocol error: " + e.getMessage(), "kind", e.violation().name());
+        log.infoLimited(Event.PROTOCOL_ERROR, "protocol error: " + e.getMessage(), "kind", e.violation().name());
         close(TransportClose.PROTOCOL_ERROR, e.violation().description());
+    }
+
+    /** The handshake is over, one way or another: this transport no longer counts as half-open. */
+    private void handshakeOver() {
+        if (handshakingFrom != null) {
+            relay.handshakeEnded(handshakingFrom);
+            handshakingFrom = null;
+        }
     }
 
     /** The session this transport's handshake chose has answered it; frames that came early go to it now. */
     void attached(RelaySession s) {
         relay.vertx().cancelTimer(handshakeTimer);
+        handshakeOver();
         session = s;
         List<Frame> queued = early;
         early = null;
@@ -179,6 +207,7 @@ final class ClientTransport implements SocketPipe.Listener {
      */
     void becomeHop(NetSocket home) {
         relay.vertx().cancelTimer(handshakeTimer);
+        handshakeOver();
         SocketAddress remote = pipe.socket().remoteAddress();
         SocketAddress local = pipe.socket().localAddress();
         Buffer sent = Buffer.buffer();
@@ -220,6 +249,7 @@ final class ClientTransport implements SocketPipe.Listener {
         boolean wasClosed = closed;
         closed = true;
         relay.transportClosed(this);
+        handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);
         endHop();
         if (session != null) {
@@ -227,7 +257,7 @@ final class ClientTransport implements SocketPipe.Listener {
         }
         if (!wasClosed && cause instanceof HAProxyProtocolException) {
             relay.metrics().protocolErrors.incrementAndGet();
-            log.info(Event.TRANSPORT_CLOSED, "closed: " + TransportClose.PEER_REFUSED.description() + ": "
+            log.infoLimited(Event.TRANSPORT_CLOSED, "closed: " + TransportClose.PEER_REFUSED.description() + ": "
                     + cause.getMessage(), "reason", TransportClose.PEER_REFUSED.name());
         } else if (!wasClosed && cause != null) {
             log.debug(null, "lost: " + cause.getMessage());
@@ -243,9 +273,10 @@ final class ClientTransport implements SocketPipe.Listener {
     /** Answers the handshake with Session Rejected and closes (unknown, expired or not this client's). */
     void reject(long clientId) {
         relay.transportClosed(this);
+        handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);
         relay.metrics().sessionsRejected.incrementAndGet();
-        log.info(Event.SESSION_REJECTED, "session " + clientId + " rejected: unknown, expired or not this client's",
+        log.infoLimited(Event.SESSION_REJECTED, "session " + clientId + " rejected: unknown, expired or not this client's",
                 "client_id", clientId);
         write(new SessionRejected(clientId).encode());
         closed = true;
@@ -258,8 +289,9 @@ final class ClientTransport implements SocketPipe.Listener {
         }
         closed = true;
         relay.transportClosed(this);
+        handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);
-        log.info(Event.TRANSPORT_CLOSED, "closing transport: " + why.description()
+        log.infoLimited(Event.TRANSPORT_CLOSED, "closing transport: " + why.description()
                 + (detail.isEmpty() ? "" : " (" + detail + ")"), "reason", why.name());
         if (session != null) {
             session.transportGone(this, false);

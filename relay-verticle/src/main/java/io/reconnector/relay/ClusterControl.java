@@ -107,7 +107,7 @@ final class ClusterControl {
             }
         }
         if (refusal != null) {
-            log.warn(Event.CONTROL_REFUSED, "refused a control message: " + refusal, "reason", refusal);
+            log.infoLimited(Event.CONTROL_REFUSED, "refused a control message: " + refusal, "reason", refusal);
             msg.fail(REFUSED, "refused");
             return;
         }

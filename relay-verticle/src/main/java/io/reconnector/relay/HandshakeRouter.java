@@ -41,8 +41,46 @@ final class HandshakeRouter {
         return t.identity().key(h.clientId());
     }
 
+    /**
+     * A Start Session, within the limits: sessions on this node (a Start that replaces a session
+     * here adds none), and sessions of this identity across the cluster (of this source address
+     * on this node, for a client without a certificate).
+     */
     private void start(ClientTransport t, ResumeHandshake h) {
         SessionKey key = key(t, h);
+        Limits limits = relay.options().limits();
+        if (relay.session(key) == null && relay.sessions().size() >= limits.maxSessions()) {
+            refuse(t, Limits.Limit.SESSIONS, "a session for " + key + ": this node holds " + limits.maxSessions());
+            return;
+        }
+        sessionsOf(t, key).onComplete(count -> {
+            if (count.failed()) {
+                storeUnavailable(t, key, count);
+            } else if (count.result() >= limits.maxSessionsPerIdentity()) {
+                refuse(t, Limits.Limit.SESSIONS_PER_IDENTITY, "a session for " + key + ": "
+                        + (key.identity().isEmpty() ? "address " + t.sourceAddress() : "identity " + key.identity())
+                        + " has " + count.result());
+            } else if (!t.closed()) {
+                startWithinLimits(t, h, key);
+            }
+        });
+    }
+
+    private io.vertx.core.Future<Integer> sessionsOf(ClientTransport t, SessionKey key) {
+        if (key.identity().isEmpty()) {
+            return io.vertx.core.Future.succeededFuture((int) relay.sessions().stream()
+                    .filter(s -> s.key.identity().isEmpty() && s.key.clientId() != key.clientId()
+                            && t.sourceAddress().equals(s.startedFrom)).count());
+        }
+        return relay.store().countSessions(key.identity(), key.clientId());
+    }
+
+    private void refuse(ClientTransport t, Limits.Limit limit, String what) {
+        relay.refused(limit, what);
+        t.close(TransportClose.LIMIT, limit.name().toLowerCase());
+    }
+
+    private void startWithinLimits(ClientTransport t, ResumeHandshake h, SessionKey key) {
         relay.store().start(key, relay.options().nodeName(), relay.now()).onComplete(ar -> {
             if (ar.failed()) {
                 storeUnavailable(t, key, ar);
@@ -64,8 +102,10 @@ final class HandshakeRouter {
                             "client_id", key.clientId()));
                 }
             });
-            relay.adopt(t, h, new RelaySession(relay, ar.result().record(),
-                    new ServerSessionEngine(key.clientId(), relay.options().engineConfig())));
+            RelaySession fresh = new RelaySession(relay, ar.result().record(),
+                    new ServerSessionEngine(key.clientId(), relay.options().engineConfig()));
+            fresh.startedFrom = t.sourceAddress();
+            relay.adopt(t, h, fresh);
         });
     }
 
@@ -77,7 +117,7 @@ final class HandshakeRouter {
         relay.store().get(key).onComplete(ar -> {
             if (ar.failed() && ar.cause() instanceof SessionStore.RefusedRecord refused) {
                 // Altered or forged: as unknown to the client as a session that never was.
-                relay.log().warn(Event.RECORD_REFUSED, refused.getMessage(), "client_id", key.clientId(),
+                relay.log().infoLimited(Event.RECORD_REFUSED, refused.getMessage(), "client_id", key.clientId(),
                         "identity", key.identityForLogs());
                 t.reject(key.clientId());
             } else if (ar.failed()) {

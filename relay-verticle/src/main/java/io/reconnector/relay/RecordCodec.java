@@ -2,6 +2,8 @@ package io.reconnector.relay;
 
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.SessionSnapshot;
+import io.reconnector.protocol.frame.ConnectionEof;
+import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.FrameDecoder;
 import io.reconnector.protocol.frame.SequencedFrame;
 import io.reconnector.store.ConnectionRecord;
@@ -33,11 +35,23 @@ final class RecordCodec {
         return new SessionSnapshot(r.lastClientHandled(), r.nextServerId(), unacked, ids);
     }
 
+    /**
+     * The unacked frames as the record keeps them: every frame, but a Data frame's payload is
+     * not replicated — a placeholder (Connection EOF on connection 0, which no connection ever
+     * uses, so a client acks and ignores it) keeps its message id. Replaying the payload after a
+     * failover could never help: every connection of a session whose home is lost is closed (its
+     * socket died with the home). Copying it on every record write is what let a client that
+     * stops acking multiply a relay's memory (docs/PROTOCOL.md, decision 20).
+     */
     static List<byte[]> frames(List<SequencedFrame> frames) {
         List<byte[]> out = new ArrayList<>(frames.size());
         for (SequencedFrame f : frames) {
-            out.add(f.encode().getBytes());
+            SequencedFrame kept = f instanceof Data ? new ConnectionEof(f.messageId(), NO_CONNECTION) : f;
+            out.add(kept.encode().getBytes());
         }
         return out;
     }
+
+    /** The connection id nobody uses (Keepalive's "no connection"). */
+    private static final int NO_CONNECTION = io.reconnector.protocol.frame.Keepalive.NO_CONNECTION;
 }

@@ -39,9 +39,14 @@ public final class Relay extends VerticleBase {
     private final Set<ClientTransport> hops = new LinkedHashSet<>();
     /** Every open client transport (not hops), so a revocation can reach the ones it names. */
     private final Set<ClientTransport> transports = new LinkedHashSet<>();
+    /** Transports per source address that have not finished their handshake. */
+    private final Map<String, Integer> handshaking = new HashMap<>();
     /** Nonces of hop headers and control messages seen within their window. */
     private final ReplayGuard replays = new ReplayGuard();
     private RelayTls tls;
+    /** The cluster plane's ports on this node (Hazelcast, event bus): never a destination. */
+    private Set<Integer> clusterPorts = Set.of();
+    private DestinationPolicy policy;
     private final EventLog log;
     private final HandshakeRouter router = new HandshakeRouter(this);
     private SessionStore store;
@@ -115,6 +120,10 @@ public final class Relay extends VerticleBase {
                 .compose(v -> server.listen(options.listen().port(), options.listen().host()))
                 .onSuccess(s -> {
                     actualPort = s.actualPort();
+                    Set<Integer> own = new java.util.HashSet<>(clusterPorts);
+                    own.add(actualPort);
+                    own.add(actualPeerPort);
+                    policy = new DestinationPolicy(options.allow(), options.deny(), own, OwnAddresses.ofThisHost()::contains);
                     if (tls != null) {
                         tls.watch(server, this::revocationChanged);
                     }
@@ -123,7 +132,23 @@ public final class Relay extends VerticleBase {
                             + (tls == null ? ", plaintext" : ", TLS on " + io.reconnector.edge.Tls.engineName()
                             + (tls.clientCertificates() ? " with client certificates" : "")) + ")",
                             "port", actualPort, "peer_port", actualPeerPort, "tls", tls != null);
+                    if (policy.allowsNothing()) {
+                        log.warn(Event.DESTINATION_POLICY, "no --allow given: every destination is refused; give --allow "
+                                + "CIDR[:PORTS] for what agents may reach (or --allow any, on purpose)");
+                    } else if (policy.allowsAny()) {
+                        log.info(Event.DESTINATION_POLICY, "--allow any: every destination but --deny and the relay's "
+                                + "own ports may be dialled");
+                    }
                 });
+    }
+
+    /** The cluster plane's own ports, so the destination policy refuses them (set before deployment). */
+    void clusterPorts(Set<Integer> ports) {
+        clusterPorts = Set.copyOf(ports);
+    }
+
+    DestinationPolicy policy() {
+        return policy;
     }
 
     /**
@@ -131,6 +156,13 @@ public final class Relay extends VerticleBase {
      * certificate names someone and is not revoked; otherwise it is closed before any frame.
      */
     private void accept(io.vertx.core.net.NetSocket socket) {
+        String address = socket.remoteAddress().hostAddress();
+        if (handshaking.getOrDefault(address, 0) >= options.limits().maxHandshakesPerAddress()) {
+            refused(Limits.Limit.HANDSHAKES, "a transport from " + address + ": "
+                    + options.limits().maxHandshakesPerAddress() + " from there have not finished their handshake");
+            socket.close();
+            return;
+        }
         ClientIdentity identity = ClientIdentity.ANONYMOUS;
         if (tls != null && tls.clientCertificates()) {
             try {
@@ -149,9 +181,26 @@ public final class Relay extends VerticleBase {
     }
 
     private void refuse(io.vertx.core.net.NetSocket socket, String why, String reason) {
-        log.info(Event.TRANSPORT_REFUSED, "refused a transport from " + socket.remoteAddress() + ": " + why,
+        log.infoLimited(Event.TRANSPORT_REFUSED, "refused a transport from " + socket.remoteAddress() + ": " + why,
                 "reason", reason);
         socket.close();
+    }
+
+    /** A limit refused something: counted, and logged (a flood of them as one line per ten seconds). */
+    void refused(Limits.Limit limit, String what) {
+        metrics.limitRefusals.get(limit).incrementAndGet();
+        log.infoLimited(Event.LIMIT_REFUSED, "refused " + what + " (limit " + limit.name().toLowerCase() + ")",
+                "limit", limit.name());
+    }
+
+    /** A transport from {@code address} began waiting for its handshake (client port only). */
+    void handshakeStarted(String address) {
+        handshaking.merge(address, 1, Integer::sum);
+    }
+
+    /** ... and is done waiting: attached, forwarded, refused or closed. */
+    void handshakeEnded(String address) {
+        handshaking.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** The revocation list changed: its identities' sessions end, and transports it names close. */

@@ -13,6 +13,18 @@ public final class RelayMetrics {
     public final AtomicLong connectionsDenied = new AtomicLong();
     public final AtomicLong takeovers = new AtomicLong();
     public final AtomicLong forwarded = new AtomicLong();
+    /** Refusals by the limit that made them. */
+    public final java.util.Map<Limits.Limit, AtomicLong> limitRefusals = new java.util.EnumMap<>(Limits.Limit.class);
+
+    public RelayMetrics() {
+        for (Limits.Limit l : Limits.Limit.values()) {
+            limitRefusals.put(l, new AtomicLong());
+        }
+    }
+
+    public long refusedBy(Limits.Limit l) {
+        return limitRefusals.get(l).get();
+    }
 
     @Override
     public String toString() {

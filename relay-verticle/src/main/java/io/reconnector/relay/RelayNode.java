@@ -43,6 +43,8 @@ public final class RelayNode {
                 .compose(vertx -> {
                     HazelcastInstance hz = manager.getHazelcastInstance();
                     Relay relay = new Relay(options, hz);
+                    relay.clusterPorts(java.util.Set.of(hz.getCluster().getLocalMember().getAddress().getPort(),
+                            manager.getNodeInfo().port()));
                     return vertx.deployVerticle(relay).map(id -> new RelayNode(vertx, hz, relay))
                             .onFailure(t -> vertx.close());
                 });

@@ -13,14 +13,17 @@ import java.util.List;
  * @param drainGrace     how long a draining node keeps serving sessions with open connections
  * @param tls            the client port's certificate, client CA and revocation list; null for plaintext
  * @param cluster        how this node finds and trusts the others
+ * @param limits         what one client may cost this node
  */
 public record RelayOptions(HostPort listen, List<AddressRule> allow, List<AddressRule> deny, Duration sessionTtl,
                            Duration keepalive, Duration deadAfter, int windowBytes, String nodeName,
-                           Duration connectTimeout, Duration drainGrace, TlsFiles tls, ClusterOptions cluster) {
+                           Duration connectTimeout, Duration drainGrace, TlsFiles tls, ClusterOptions cluster,
+                           Limits limits) {
 
     public EngineConfig engineConfig() {
         return EngineConfig.serverDefaults().withReceiveWindow(windowBytes)
-                .withTiming(keepalive.toMillis(), deadAfter.toMillis());
+                .withTiming(keepalive.toMillis(), deadAfter.toMillis())
+                .withBuffers(limits.connectionBufferBytes(), limits.sessionBufferBytes());
     }
 
     /** A single-node relay on plaintext with the usual defaults, for tests and the demo. */
@@ -28,15 +31,22 @@ public record RelayOptions(HostPort listen, List<AddressRule> allow, List<Addres
                                           Duration sessionTtl, Duration keepalive, Duration deadAfter, int windowBytes,
                                           String nodeName) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), null, ClusterOptions.single());
+                Duration.ofSeconds(5), Duration.ofSeconds(30), null, ClusterOptions.single(), Limits.defaults());
     }
 
     public RelayOptions withTls(TlsFiles files) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                connectTimeout, drainGrace, files, cluster);
+                connectTimeout, drainGrace, files, cluster, limits);
     }
 
-    public DestinationPolicy policy() {
-        return new DestinationPolicy(allow, deny);
+    public RelayOptions withLimits(Limits l) {
+        return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
+                connectTimeout, drainGrace, tls, cluster, l);
     }
+
+    public RelayOptions withCluster(ClusterOptions c) {
+        return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
+                connectTimeout, drainGrace, tls, c, limits);
+    }
+
 }

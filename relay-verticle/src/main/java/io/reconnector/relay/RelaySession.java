@@ -90,6 +90,9 @@ final class RelaySession {
 
     // ------------------------------------------------------------------ transports
 
+    /** The client's source address when the session started (limits count anonymous clients by it). */
+    String startedFrom;
+
     /** A transport's handshake chose this session: it becomes the attached transport. */
     void attach(ClientTransport t, ResumeHandshake h) {
         if (state == State.RELEASED) {
@@ -121,6 +124,13 @@ final class RelaySession {
     void receive(ClientTransport t, Frame f) {
         if (t == transport) {
             run(engine.receive(f));
+        }
+    }
+
+    /** The attached transport's write queue filled up or drained: framing pauses or goes on. */
+    void congested(ClientTransport t, boolean congested) {
+        if (t == transport && state == State.HOME) {
+            run(engine.transportCongested(congested));
         }
     }
 
@@ -174,6 +184,11 @@ final class RelaySession {
         }
     }
 
+    /** Who is behind this session, for logs counted per client: its identity, or the address it started from. */
+    String source() {
+        return !key.identity().isEmpty() ? key.identity() : startedFrom != null ? startedFrom : "an earlier node";
+    }
+
     // ------------------------------------------------------------------ endings
 
     /** Kills the session: upstream sockets closed, buffers dropped, record removed. */
@@ -182,8 +197,8 @@ final class RelaySession {
             return;
         }
         state = State.ENDED;
-        log.info(Event.SESSION_ENDED, why.description + "; closing " + upstreams.size() + " upstream connections",
-                "reason", why.name());
+        log.infoLimitedPer(source(), Event.SESSION_ENDED, why.description + "; closing " + upstreams.size()
+                + " upstream connections", "reason", why.name());
         closeLocal(false, TransportClose.SESSION_ENDED);
         relay.sessionEnded(this, record.epoch());
     }

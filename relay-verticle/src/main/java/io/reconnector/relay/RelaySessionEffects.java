@@ -19,9 +19,13 @@ import io.vertx.core.net.NetSocket;
  */
 final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Events, RecordReplicator.Owner {
     private final RelaySession session;
+    /** New connections this session may open per second. */
+    private final TokenBucket connectionRate;
 
     RelaySessionEffects(RelaySession session) {
         this.session = session;
+        this.connectionRate = new TokenBucket(session.relay.options().limits().maxConnectionsPerSecond(),
+                System.currentTimeMillis());
     }
 
     private Relay relay() {
@@ -40,7 +44,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         UpstreamTable.Upstream u = session.upstreams.remove(why.connectionId());
         session.replicator.changed();
         if (!why.graceful()) {
-            session.log.info(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
+            session.log.infoLimited(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
                     + why.reason().description(), "connection_id", why.connectionId(), "reason", why.reason().name());
         }
         return u == null ? null : u.pipe();
@@ -64,11 +68,21 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     @Override
     public void openUpstream(Effect.OpenUpstream o) {
         int id = o.connectionId();
-        String refusal = relay().options().policy().refusal(o.address(), o.port());
+        Limits limits = relay().options().limits();
+        if (session.upstreams.size() >= limits.maxConnections()) {
+            refuseByLimit(o, Limits.Limit.CONNECTIONS, limits.maxConnections() + " open");
+            return;
+        }
+        if (!connectionRate.take(System.currentTimeMillis())) {
+            refuseByLimit(o, Limits.Limit.CONNECTION_RATE, "more than " + limits.maxConnectionsPerSecond() + " a second");
+            return;
+        }
+        String refusal = relay().policy().refusal(o.address(), o.port());
         if (refusal != null) {
             relay().metrics().connectionsDenied.incrementAndGet();
-            session.log.info(Event.CONNECTION_REFUSED, "connection " + id + " to " + o.address() + ":" + o.port()
-                    + " refused: " + refusal, "connection_id", id, "destination", o.address() + ":" + o.port());
+            session.log.infoLimited(Event.CONNECTION_REFUSED, "connection " + id + " to " + o.address() + ":" + o.port()
+                    + " refused: " + refusal, "connection_id", id, "destination", o.address() + ":" + o.port(),
+                    "errno", ConnectFailed.EACCES, "rule", refusal);
             session.run(session.engine.upstreamFailed(id, o.token(), ConnectFailed.EACCES));
             return;
         }
@@ -94,6 +108,12 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
                 dialled(u, o, ar);
             });
         });
+    }
+
+    /** A limit refused the connection: Connect Failed with EMFILE, before any dial. */
+    private void refuseByLimit(Effect.OpenUpstream o, Limits.Limit limit, String detail) {
+        relay().refused(limit, "connection " + o.connectionId() + " of session " + session.key + " (" + detail + ")");
+        session.run(session.engine.upstreamFailed(o.connectionId(), o.token(), ConnectFailed.EMFILE));
     }
 
     private void notRecorded(UpstreamTable.Upstream u, Effect.OpenUpstream o, Throwable cause) {
@@ -169,7 +189,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
                     e.retransmitted(), session.upstreamCount(), ms), "replayed", e.retransmitted());
         } else {
             relay().metrics().sessionsStarted.incrementAndGet();
-            session.log.info(Event.SESSION_STARTED, "started");
+            session.log.infoLimitedPer(session.source(), Event.SESSION_STARTED, "started");
         }
     }
 

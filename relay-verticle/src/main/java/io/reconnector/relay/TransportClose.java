@@ -16,6 +16,7 @@ enum TransportClose {
     PEER_REFUSED("refused on the peer port"),
     REJECTED("the session was rejected"),
     REVOKED("the client's certificate or identity was revoked"),
+    LIMIT("a limit was reached"),
     RELAY_STOPPING("the relay is stopping");
 
     private final String description;

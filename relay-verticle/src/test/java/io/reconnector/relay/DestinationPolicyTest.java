@@ -4,9 +4,10 @@ import io.reconnector.protocol.frame.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,23 +18,54 @@ class DestinationPolicyTest {
     }
 
     @Test
-    void builtInDenyCoversLoopbackMetadataMulticastAndBroadcast() {
+    void withNoAllowEveryDestinationIsRefusedAndTheAnswerSaysWhy() {
         DestinationPolicy p = new DestinationPolicy(List.of(), List.of());
-        assertNotNull(p.refusal(ip("127.0.0.1"), 22));
-        assertNotNull(p.refusal(ip("169.254.169.254"), 80));
-        assertNotNull(p.refusal(ip("0.1.2.3"), 80));
-        assertNotNull(p.refusal(ip("239.1.1.1"), 80));
-        assertNotNull(p.refusal(ip("255.255.255.255"), 80));
-        assertNull(p.refusal(ip("10.1.2.3"), 5432));
+        for (String a : List.of("127.0.0.1", "10.1.2.3", "192.168.1.1", "100.64.0.1", "8.8.8.8")) {
+            DestinationPolicy.Decision d = p.decide(ip(a), 443);
+            assertFalse(d.allowed(), a);
+            assertTrue(d.rule().contains("no --allow given"), d.rule());
+        }
+        assertTrue(p.allowsNothing());
     }
 
     @Test
-    void explicitAllowOpensABuiltInDenyAndExplicitDenyWinsOverAllow() {
+    void explicitDenyWinsOverAllowAndWhatNoAllowMatchesIsRefused() {
         DestinationPolicy p = new DestinationPolicy(List.of(AddressRule.parse("127.0.0.0/8")),
                 List.of(AddressRule.parse("127.0.0.1:22")));
         assertNull(p.refusal(ip("127.0.0.1"), 8080));
-        assertTrue(p.refusal(ip("127.0.0.1"), 22).contains("--deny"));
+        assertEquals("--allow 127.0.0.0/8", p.decide(ip("127.0.0.1"), 8080).rule());
+        assertEquals("--deny 127.0.0.1/32:22", p.refusal(ip("127.0.0.1"), 22));
         assertNull(p.refusal(ip("127.9.9.9"), 22));
+        assertEquals("no --allow matches it", p.refusal(ip("169.254.169.254"), 80));
+    }
+
+    @Test
+    void theRelaysOwnPortsAreRefusedOnItsOwnAddressesEvenWhenAllowed() {
+        DestinationPolicy p = new DestinationPolicy(List.of(AddressRule.ANY), List.of(),
+                Set.of(7000, 5701), a -> a.equals(ip("127.0.0.1")) || a.equals(ip("10.0.0.5")));
+        assertTrue(p.refusal(ip("127.0.0.1"), 5701).contains("own port 5701"));
+        assertTrue(p.refusal(ip("10.0.0.5"), 7000).contains("own port 7000"));
+        assertNull(p.refusal(ip("10.0.0.6"), 7000), "another host's port 7000 is not ours");
+        assertNull(p.refusal(ip("127.0.0.1"), 7001));
+    }
+
+    @Test
+    void anyAllowsEverythingButDenyAndSaysSo() {
+        DestinationPolicy p = new DestinationPolicy(List.of(AddressRule.parse("any")),
+                List.of(AddressRule.parse("169.254.0.0/16")));
+        assertTrue(p.allowsAny());
+        assertEquals("--allow any", p.decide(ip("8.8.8.8"), 53).rule());
+        assertFalse(p.decide(ip("169.254.169.254"), 80).allowed());
+        assertEquals("any", AddressRule.parse("ANY").toString());
+    }
+
+    @Test
+    void theAdvisedDenyListCoversMetadataLoopbackMulticastAndBroadcast() {
+        DestinationPolicy p = new DestinationPolicy(List.of(AddressRule.ANY), DestinationPolicy.ADVISED_DENY);
+        for (String a : List.of("169.254.169.254", "127.0.0.1", "0.1.2.3", "239.1.1.1", "255.255.255.255")) {
+            assertFalse(p.decide(ip(a), 80).allowed(), a);
+        }
+        assertTrue(p.decide(ip("10.1.2.3"), 5432).allowed());
     }
 
     @Test

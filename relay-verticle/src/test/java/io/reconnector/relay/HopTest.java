@@ -47,11 +47,9 @@ class HopTest {
     private static final ClusterOptions CLUSTER = ClusterOptions.single();
 
     private static RelayOptions node(String name) {
-        RelayOptions single = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
-                List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofSeconds(30), Duration.ofMillis(200),
-                Duration.ofSeconds(3), 64 * 1024, name);
-        return new RelayOptions(single.listen(), single.allow(), single.deny(), single.sessionTtl(), single.keepalive(),
-                single.deadAfter(), single.windowBytes(), name, single.connectTimeout(), single.drainGrace(), null, CLUSTER);
+        return RelayOptions.singleNode(new HostPort("127.0.0.1", 0), List.of(AddressRule.parse("127.0.0.0/8")),
+                List.of(), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, name)
+                .withCluster(CLUSTER);
     }
 
     @BeforeAll

@@ -29,6 +29,14 @@ public final class RawClient implements AutoCloseable {
         this(new Socket(host, port));
     }
 
+    /** From a local address of its own (127.0.0.0/8 has many), to the relay on loopback. */
+    public static RawClient from(String localAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new java.net.InetSocketAddress(localAddress, 0));
+        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return new RawClient(s);
+    }
+
     /** Over a socket the caller made (a TLS one, say). */
     public RawClient(Socket socket) throws IOException {
         this.socket = socket;

@@ -59,6 +59,11 @@ class RecordReplicatorTest {
         }
 
         @Override
+        public Future<Integer> countSessions(String identity, long exceptClientId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Future<Boolean> remove(io.reconnector.store.SessionKey key, long epoch) {
             throw new UnsupportedOperationException();
         }

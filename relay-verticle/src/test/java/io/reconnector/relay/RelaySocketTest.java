@@ -186,10 +186,13 @@ class RelaySocketTest {
             c.next(SessionStarted.class);
             c.send(new NewConnection(0, 1, LOOPBACK, 7)); // --deny 127.0.0.1:1-10
             assertEquals(ConnectFailed.EACCES, c.next(ConnectFailed.class).errno());
-            c.send(new NewConnection(1, 2, Ipv4Address.parse("169.254.169.254"), 80)); // built-in deny
+            c.send(new NewConnection(1, 2, Ipv4Address.parse("169.254.169.254"), 80)); // no --allow matches
             assertEquals(ConnectFailed.EACCES, c.next(ConnectFailed.class).errno());
             c.send(new NewConnection(2, 3, nobody, closedPort));
             assertEquals(ConnectFailed.ECONNREFUSED, c.next(ConnectFailed.class).errno());
+            // The relay's own client port, under --allow 127.0.0.0/8 and on another loopback address.
+            c.send(new NewConnection(3, 4, nobody, relay.port()));
+            assertEquals(ConnectFailed.EACCES, c.next(ConnectFailed.class).errno());
         }
     }
 

@@ -2,7 +2,9 @@ package io.reconnector.store;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
@@ -89,6 +91,23 @@ public final class HazelcastSessionStore implements SessionStore {
     @Override
     public Future<Boolean> remove(SessionKey key, long epoch) {
         return future(map.submitToKey(key.storeKey(), new Write(epoch, null)));
+    }
+
+    /** Counted where the records live, on every member, by the key's identity part. */
+    @Override
+    public Future<Integer> countSessions(String identity, long exceptClientId) {
+        String except = new SessionKey(identity, exceptClientId).storeKey();
+        return context.executeBlocking(() -> map.aggregate(Aggregators.count(), new OfIdentity(identity, except)).intValue());
+    }
+
+    /** Map entries whose key names {@code identity}, except {@code exceptKey}. */
+    record OfIdentity(String identity, String exceptKey) implements Predicate<String, SealedRecord> {
+        @Override
+        public boolean apply(Map.Entry<String, SealedRecord> e) {
+            String k = e.getKey();
+            int slash = k.indexOf('/');
+            return slash >= 0 && k.substring(slash + 1).equals(identity) && !k.equals(exceptKey);
+        }
     }
 
     /**

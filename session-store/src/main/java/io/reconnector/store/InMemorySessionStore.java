@@ -42,6 +42,12 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public Future<Integer> countSessions(String identity, long exceptClientId) {
+        return Future.succeededFuture((int) records.keySet().stream()
+                .filter(k -> k.identity().equals(identity) && k.clientId() != exceptClientId).count());
+    }
+
+    @Override
     public Future<Boolean> remove(SessionKey key, long epoch) {
         boolean[] ok = new boolean[1];
         records.computeIfPresent(key, (k, prev) -> {

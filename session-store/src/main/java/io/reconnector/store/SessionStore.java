@@ -35,6 +35,9 @@ public interface SessionStore {
     /** Removes the record if its epoch is still {@code epoch}. */
     Future<Boolean> remove(SessionKey key, long epoch);
 
+    /** How many sessions {@code identity} has, not counting the one with {@code exceptClientId}. */
+    Future<Integer> countSessions(String identity, long exceptClientId);
+
     /** The session a Start Session replaced: its home and epoch. */
     record Previous(String homeNode, long epoch) {
     }

@@ -100,6 +100,18 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void sessionsAreCountedPerIdentity() throws Exception {
+        String who = "counted-" + newKey().clientId();
+        for (long id = 1; id <= 3; id++) {
+            await(store().start(new SessionKey(who, id), "n1", 1));
+        }
+        await(store().start(new SessionKey(who + "-other", 1), "n1", 1));
+        assertEquals(3, await(store().countSessions(who, 99)));
+        assertEquals(2, await(store().countSessions(who, 2)), "not counting the one being replaced");
+        assertEquals(0, await(store().countSessions("nobody", 0)));
+    }
+
+    @Test
     void removeNeedsTheCurrentEpoch() throws Exception {
         SessionKey id = newKey();
         SessionRecord r = await(store().start(id, "n1", 1)).record();

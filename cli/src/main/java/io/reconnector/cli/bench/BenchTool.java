@@ -30,6 +30,7 @@ import java.util.List;
  * socks-connect-rate SOCKSPORT HOST PORT SECONDS   the same through a SOCKS5 proxy
  * idle PORT COUNT                   open COUNT connections, print "open", hold until stdin closes
  * proxy LISTENPORT HOST:PORT        a TCP proxy; stdin lines "target HOST:PORT" / "reset" steer it
+ * relay-memory IDLE_PORT COUNT      an in-process relay's live heap per idle connection and under a no-ack client
  * </pre>
  */
 public final class BenchTool {
@@ -45,6 +46,7 @@ public final class BenchTool {
                     args[2], Integer.parseInt(args[3]));
             case "idle" -> idle(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "proxy" -> proxy(Integer.parseInt(args[1]), args[2]);
+            case "relay-memory" -> RelayMemory.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException("unknown tool " + args[0]);
         }
     }
