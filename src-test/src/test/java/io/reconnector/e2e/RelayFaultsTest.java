@@ -3,6 +3,7 @@ package io.reconnector.e2e;
 import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
+import io.reconnector.relay.Upstream;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -43,21 +44,25 @@ class RelayFaultsTest {
 
     @Test
     void aRelayKilledAndRestartedFromScratchIsSurvived() throws Exception {
-        try (BulkServer server = new BulkServer(3, SMALL);
-             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
+        try (BulkServer server = new BulkServer(3, SMALL); Upstream echo = new Upstream();
+             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port(),
+                     "--forward", "0:127.0.0.1:" + echo.port()))) {
             int forward = t.forwardPorts.get(0);
             transferWorks(forward, server, 1);
 
-            // A connection open when the relay dies cannot be resumed: it must end with an error, not hang.
-            Socket open = new Socket(InetAddress.getLoopbackAddress(), forward);
-            await("the relay dialled the open connection").atMost(WAIT).until(() -> server.accepts() == 2);
+            // A connection open when the relay dies cannot be resumed: it must end with an error,
+            // not hang. An echo keeps it open both ways (a destination that had finished sending
+            // would make a clean end of the download direction legitimate).
+            Socket open = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(1));
+            open.getOutputStream().write(7);
+            open.setSoTimeout(20_000);
+            assertEquals(7, open.getInputStream().read(), "the connection is open end to end");
             int agentMark = t.agent.mark();
             t.relay.kill9();
             t.relay = t.startRelay();
 
             t.agent.awaitFrom(agentMark, Event.REJECTED, e -> e.getLong("client_id") == t.clientId, WAIT);
             t.agent.awaitFrom(agentMark, Event.NEW_SESSION, e -> true, WAIT);
-            open.setSoTimeout(20_000);
             InputStream in = open.getInputStream();
             Throwable seen = null;
             try {
@@ -67,7 +72,8 @@ class RelayFaultsTest {
             } catch (java.io.IOException e) {
                 seen = e;
             }
-            assertNotNull(seen, "the application saw its unresumable connection fail (a reset), not a clean end");
+            assertNotNull(seen, "the application saw its unresumable connection fail (a reset), not a clean end; agent:\n"
+                    + t.agent.output());
             open.close();
             transferWorks(forward, server, 2);
         }

@@ -79,7 +79,7 @@ class SocksTest {
 
     @Test
     void aDeniedAddressGivesCurlTheRulesetRefusal() throws Exception {
-        // 169.254.169.254 is the cloud metadata address: denied by the relay's built-in rules, never dialled.
+        // 169.254.169.254 is the cloud metadata address: no --allow covers it, so it is never dialled.
         Curl.Result r = Curl.get(tunnel.socksPort, "http://169.254.169.254/latest/meta-data/");
         assertEquals(97, r.exit(), r.stderr());
         assertTrue(r.stderr().contains("(2)"), "reply 2, not allowed by ruleset: " + r.stderr());

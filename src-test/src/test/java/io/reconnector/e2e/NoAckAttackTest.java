@@ -1,0 +1,87 @@
+package io.reconnector.e2e;
+
+import io.reconnector.cli.demo.Firehose;
+import io.reconnector.edge.HostPort;
+import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.frame.Ack;
+import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.NewConnection;
+import io.reconnector.protocol.frame.SessionStarted;
+import io.reconnector.protocol.frame.StartSession;
+import io.reconnector.relay.AddressRule;
+import io.reconnector.relay.Limits;
+import io.reconnector.relay.RawClient;
+import io.reconnector.relay.RelayNode;
+import io.reconnector.relay.RelayOptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client that grants the largest window on many connections to fast destinations and then
+ * never acks: the relay must hold no more than its own budget, whatever the client grants.
+ * It reads nothing (the transport's write queue fills and stops the session) or reads and drops
+ * everything (the unacked bytes grow to the session's budget). Measured as live heap in this
+ * JVM (after a full GC), with the production store (an embedded Hazelcast member), since
+ * session records are part of what a session costs. Before the budgets, 20 connections made
+ * the relay hold over a gigabyte.
+ */
+class NoAckAttackTest {
+    private static final int CONNECTIONS = 20;
+    private static final int MAX_WINDOW = 0xFFFF;
+    /** The session buffer the relay is given (--max-session-buffer). */
+    private static final long BUDGET = 16L << 20;
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @ParameterizedTest(name = "the client reads: {0}")
+    @ValueSource(booleans = {false, true})
+    void aClientThatNeverAcksCannotMakeTheRelayHoldMoreThanItsBudget(boolean reads) throws Exception {
+        RelayOptions options = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
+                List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
+                Duration.ofMinutes(5), 1 << 20, "noack").withLimits(Limits.defaults().withBuffers(BUDGET, 1 << 20));
+        RelayNode node = RelayNode.start(options).toCompletionStage().toCompletableFuture().get();
+        try (Firehose upstream = new Firehose(); RawClient c = new RawClient(node.relay().port())) {
+            long before = liveHeap();
+            c.send(new StartSession(66));
+            assertEquals(new SessionStarted(66, Serial16.NONE), c.next(SessionStarted.class));
+            for (int i = 0; i < CONNECTIONS; i++) {
+                c.send(new NewConnection(i, i + 1, Ipv4Address.parse("127.0.0.1"), upstream.port()));
+            }
+            for (int i = 0; i < CONNECTIONS; i++) {
+                Connected connected = c.next(Connected.class, x -> true, 10_000);
+                c.send(new Ack(connected.messageId(), MAX_WINDOW)); // 16 MiB on each connection
+            }
+            if (reads) {
+                Firehose.discardEverything(c.socket.getInputStream());
+            }
+            // From here on the client acks nothing: wait until the destinations can push no more.
+            Wait.untilStalled("the relay stops reading", Duration.ofSeconds(2), Duration.ofSeconds(60),
+                    upstream.written::get);
+            long grown = liveHeap() - before;
+            System.out.printf("no-ack (reads: %s): destinations pushed %d MiB; relay live heap grew %d MiB (budget %d MiB)%n",
+                    reads, upstream.written.get() >> 20, grown >> 20, BUDGET >> 20);
+            assertTrue(upstream.written.get() > BUDGET, "the destinations pushed past the budget: the test means something");
+            assertTrue(grown <= BUDGET * 11 / 10, "live heap grew " + (grown >> 20) + " MiB; the budget is "
+                    + (BUDGET >> 20) + " MiB (+10 %)");
+            if (reads) {
+                assertTrue(grown >= BUDGET / 2, "a reading client gets the budget's worth in flight ("
+                        + (grown >> 20) + " MiB held): the budget, not something else, is what stopped it");
+            }
+        } finally {
+            node.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+}
