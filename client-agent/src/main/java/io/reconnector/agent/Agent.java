@@ -40,12 +40,24 @@ public final class Agent extends VerticleBase {
     private int boundSocksPort = -1;
     private final List<Integer> boundForwardPorts = new ArrayList<>();
     /** Local sockets open now, over all listeners (SOCKS handshakes included). */
-    private int localSockets;
+    /** Written on the agent's loop, read by a scrape on another thread: volatile. */
+    private volatile int localSockets;
+    private final AgentMetrics metrics;
     /** While stopping: completed once no connection is left in the session. */
     private Promise<Void> allClosed;
 
     public Agent(AgentOptions options) {
+        this(options, new AgentMetrics());
+    }
+
+    public Agent(AgentOptions options, AgentMetrics metrics) {
         this.options = options;
+        this.metrics = metrics;
+        metrics.localConnections(() -> localSockets);
+    }
+
+    AgentMetrics metrics() {
+        return metrics;
     }
 
     @Override
@@ -178,6 +190,7 @@ public final class Agent extends VerticleBase {
     }
 
     void localData(int id, Buffer data) {
+        metrics.up(data.length());
         run(engine.write(id, data));
     }
 

@@ -58,11 +58,14 @@ final class AgentEffects implements EffectApplier.Side {
     @Override
     public void established(Effect.Established e) {
         long lostAt = agent.link().established();
+        agent.metrics().attached(true);
         if (!e.resumed()) {
+            agent.metrics().newSession();
             agent.log().info(Event.NEW_SESSION, "connected: new session " + agent.engine().clientId() + " on relay "
                     + agent.options().relay(), "client_id", agent.engine().clientId());
         } else {
             String took = lostAt < 0 ? "" : String.format(", %.1f ms after the link was lost", (System.nanoTime() - lostAt) / 1e6);
+            agent.metrics().resumed();
             agent.log().info(Event.RESUMED, "resumed: " + e.retransmitted() + " messages replayed, "
                     + agent.localCount() + " connections kept" + took, "replayed", e.retransmitted(),
                     "took_ms", lostAt < 0 ? -1 : (System.nanoTime() - lostAt) / 1_000_000);
@@ -76,6 +79,7 @@ final class AgentEffects implements EffectApplier.Side {
             case REJECTED_BY_RELAY -> "rejected: the relay no longer knows session " + id;
             case NOT_OURS -> "the relay's session " + id + " is not ours (it acknowledges messages we never sent)";
         };
+        agent.metrics().rejected();
         agent.log().info(Event.REJECTED, why + "; starting a new session (connections that could not be resumed "
                 + "were reset)", "client_id", id, "why", e.why().name());
         agent.link().lost("session over");
@@ -99,5 +103,10 @@ final class AgentEffects implements EffectApplier.Side {
     @Override
     public void abandonDial(Effect.AbandonDial e) {
         throw new IllegalStateException("a client engine emitted the server-only effect " + e);
+    }
+
+    @Override
+    public void delivered(int connectionId, int bytes) {
+        agent.metrics().down(bytes);
     }
 }

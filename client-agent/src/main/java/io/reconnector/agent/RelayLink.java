@@ -109,6 +109,7 @@ final class RelayLink {
         }
         long delay = backoff.nextDelayMillis();
         if (backoff.failures() > 1) {
+            agent.metrics().reconnecting();
             agent.log().info(Event.RECONNECTING, "reconnecting in " + (delay >= 1000
                     ? String.format("%.1f s", delay / 1000.0) : delay + " ms") + " (" + why + ")", "delay_ms", delay);
         }
@@ -117,6 +118,7 @@ final class RelayLink {
 
     /** The current transport is gone, for whatever reason: detach and reconnect. */
     void lost(String why) {
+        agent.metrics().attached(false);
         Transport t = transport;
         if (t == null) {
             return;

@@ -51,6 +51,10 @@ public final class EffectApplier implements Effect.Handler {
         void transportDead(Effect.TransportDead e);
 
         void protocolError(Effect.ProtocolError e);
+
+        /** {@code bytes} delivered on a connection were taken by its socket (for byte counters). */
+        default void delivered(int connectionId, int bytes) {
+        }
     }
 
     private final SessionEngine engine;
@@ -106,6 +110,7 @@ public final class EffectApplier implements Effect.Handler {
         }
         int n = e.data().length();
         pipe.write(e.data()).onSuccess(v -> {
+            side.delivered(id, n);
             if (side.socket(id) == pipe) {
                 run(engine.consumed(id, n));
             }

@@ -11,6 +11,10 @@ import java.util.Locale;
 public enum Event {
     // --- relay ---
     RELAY_LISTENING,
+    /** This node's view of the cluster changed: members joined or left (said at start too). */
+    CLUSTER_MEMBERS,
+    /** The admin port (metrics, health) is listening. */
+    ADMIN_LISTENING,
     RELAY_DRAINING,
     RELAY_DRAINED,
     RELAY_STOPPED,
