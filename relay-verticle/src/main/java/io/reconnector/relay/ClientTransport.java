@@ -70,7 +70,7 @@ final class ClientTransport implements SocketPipe.Listener {
         } else {
             relay.transportOpened(this);
             handshakingFrom = pipe.socket().remoteAddress().hostAddress();
-            relay.handshakeStarted(handshakingFrom);
+            relay.clientPort().handshakeStarted(handshakingFrom);
         }
         pipe.watchCongestion(WRITE_QUEUE_BYTES, congested -> {
             if (session != null && !closed) {
@@ -121,7 +121,7 @@ final class ClientTransport implements SocketPipe.Listener {
             log = logFor(peer, identity);
             relay.transportOpened(this);
         } catch (PeerPreamble.Refused e) {
-            relay.metrics().protocolErrors.incrementAndGet();
+            relay.metrics().rejected(RelayMetrics.Rejection.FORGED_HOP);
             log.infoLimited(Event.TRANSPORT_REFUSED, "refused on the peer port: " + e.getMessage(), "reason", "hop");
             close(TransportClose.PEER_REFUSED, e.getMessage());
         }
@@ -172,7 +172,7 @@ final class ClientTransport implements SocketPipe.Listener {
 
     /** The client broke the protocol: counted, logged, this transport closed (the session only detaches). */
     void protocolError(ProtocolException e) {
-        relay.metrics().protocolErrors.incrementAndGet();
+        relay.metrics().protocolError(e.violation());
         log.infoLimited(Event.PROTOCOL_ERROR, "protocol error: " + e.getMessage(), "kind", e.violation().name());
         close(TransportClose.PROTOCOL_ERROR, e.violation().description());
     }
@@ -180,7 +180,7 @@ final class ClientTransport implements SocketPipe.Listener {
     /** The handshake is over, one way or another: this transport no longer counts as half-open. */
     private void handshakeOver() {
         if (handshakingFrom != null) {
-            relay.handshakeEnded(handshakingFrom);
+            relay.clientPort().handshakeEnded(handshakingFrom);
             handshakingFrom = null;
         }
     }
@@ -256,7 +256,7 @@ final class ClientTransport implements SocketPipe.Listener {
             session.transportGone(this, false);
         }
         if (!wasClosed && cause instanceof HAProxyProtocolException) {
-            relay.metrics().protocolErrors.incrementAndGet();
+            relay.metrics().rejected(RelayMetrics.Rejection.FORGED_HOP);
             log.infoLimited(Event.TRANSPORT_CLOSED, "closed: " + TransportClose.PEER_REFUSED.description() + ": "
                     + cause.getMessage(), "reason", TransportClose.PEER_REFUSED.name());
         } else if (!wasClosed && cause != null) {
@@ -275,7 +275,7 @@ final class ClientTransport implements SocketPipe.Listener {
         relay.transportClosed(this);
         handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);
-        relay.metrics().sessionsRejected.incrementAndGet();
+        relay.metrics().rejected(RelayMetrics.Rejection.UNKNOWN_SESSION);
         log.infoLimited(Event.SESSION_REJECTED, "session " + clientId + " rejected: unknown, expired or not this client's",
                 "client_id", clientId);
         write(new SessionRejected(clientId).encode());

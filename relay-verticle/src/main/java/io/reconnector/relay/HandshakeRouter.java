@@ -117,6 +117,7 @@ final class HandshakeRouter {
         relay.store().get(key).onComplete(ar -> {
             if (ar.failed() && ar.cause() instanceof SessionStore.RefusedRecord refused) {
                 // Altered or forged: as unknown to the client as a session that never was.
+                relay.metrics().rejected(RelayMetrics.Rejection.FORGED_RECORD);
                 relay.log().infoLimited(Event.RECORD_REFUSED, refused.getMessage(), "client_id", key.clientId(),
                         "identity", key.identityForLogs());
                 t.reject(key.clientId());
@@ -222,7 +223,7 @@ final class HandshakeRouter {
                 retry(t, h, attempt); // someone else changed the record first: look again
                 return;
             }
-            relay.metrics().takeovers.incrementAndGet();
+            relay.metrics().takeover();
             relay.log().info(Event.SESSION_TAKEN_OVER, "session " + id + ": took over from " + rec.homeNode()
                     + " (home lost; " + rec.connections().size() + " connections there are closed)",
                     "client_id", id.clientId(), "identity", id.identityForLogs(), "from", rec.homeNode());
@@ -244,7 +245,7 @@ final class HandshakeRouter {
                 ar.result().close();
                 return;
             }
-            relay.metrics().forwarded.incrementAndGet();
+            relay.metrics().hop();
             relay.log().info(Event.TRANSPORT_FORWARDED, "session " + h.clientId() + ": forwarding the transport to its home "
                     + home.name(), "client_id", h.clientId(), "home", home.name());
             t.becomeHop(ar.result());

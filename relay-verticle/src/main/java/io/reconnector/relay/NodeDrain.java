@@ -7,7 +7,9 @@ import io.vertx.core.Promise;
 import java.util.List;
 
 /**
- * A node's graceful drain (SIGTERM). Idle sessions leave with their clients, who come back
+ * A node's graceful drain (SIGTERM). New transports are refused (the listener stays open until
+ * the end: closing a Vert.x server closes the transports it accepted too, and a busy session's
+ * transport must live on). Idle sessions leave with their clients, who come back
  * through another node and ask for a handover; sessions with open connections are served until
  * they close or the grace ends (their sockets can live nowhere else); then what remains is
  * closed and every record written, so another node can take those sessions over.
@@ -27,7 +29,7 @@ final class NodeDrain {
         this.relay = relay;
     }
 
-    Future<Void> run(Future<Void> clientPortClosed) {
+    Future<Void> run() {
         if (done != null) {
             return done;
         }
@@ -52,7 +54,7 @@ final class NodeDrain {
                 finish().onComplete(finished);
             }
         });
-        done = clientPortClosed.compose(v -> finished.future());
+        done = finished.future().eventually(() -> relay.clientPort().close());
         return done;
     }
 

@@ -36,6 +36,10 @@ final class RecordReplicator {
 
         /** A write failed ({@code attempt} in a row) or, with {@code attempt} 0, the store came back. */
         void storeTrouble(int attempt, Throwable cause);
+
+        /** A write succeeded and took {@code nanos} (for the record-write latency metric). */
+        default void written(long nanos) {
+        }
     }
 
     /** The session's record could not be stored; {@link #fencedOff()} tells the two reasons apart. */
@@ -129,8 +133,12 @@ final class RecordReplicator {
         inFlight = true;
         long gen = generation;
         lastWriteAt = clock.get();
+        long started = System.nanoTime();
         store.update(owner.snapshot()).onComplete(ar -> {
             inFlight = false;
+            if (ar.succeeded()) {
+                owner.written(System.nanoTime() - started);
+            }
             if (stopped) {
                 return;
             }

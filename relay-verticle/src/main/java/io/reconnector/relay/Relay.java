@@ -34,16 +34,14 @@ import java.util.Set;
 public final class Relay extends VerticleBase {
     private final RelayOptions options;
     private final HazelcastInstance hazelcast;
-    private final RelayMetrics metrics = new RelayMetrics();
+    private RelayMetrics metrics = new RelayMetrics();
     private final Map<SessionKey, RelaySession> sessions = new HashMap<>();
     private final Set<ClientTransport> hops = new LinkedHashSet<>();
     /** Every open client transport (not hops), so a revocation can reach the ones it names. */
     private final Set<ClientTransport> transports = new LinkedHashSet<>();
-    /** Transports per source address that have not finished their handshake. */
-    private final Map<String, Integer> handshaking = new HashMap<>();
     /** Nonces of hop headers and control messages seen within their window. */
     private final ReplayGuard replays = new ReplayGuard();
-    private RelayTls tls;
+    private ClientPort clientPort;
     /** The cluster plane's ports on this node (Hazelcast, event bus): never a destination. */
     private Set<Integer> clusterPorts = Set.of();
     private DestinationPolicy policy;
@@ -54,11 +52,12 @@ public final class Relay extends VerticleBase {
     private ClusterControl control;
     private UpstreamDialer dialer;
     private NetClient peerClient;
-    private NetServer server;
     private NetServer peerServer;
     private int actualPort;
     private int actualPeerPort;
     private NodeDrain drain;
+    private volatile boolean listening;
+    private volatile boolean drainRequested;
 
     /** @param hazelcast the member holding session records, or null for a node without a cluster */
     public Relay(RelayOptions options, HazelcastInstance hazelcast) {
@@ -91,24 +90,13 @@ public final class Relay extends VerticleBase {
                 replays, this::now, log);
         dialer = new UpstreamDialer(vertx, options.connectTimeout());
         peerClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
-        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> {
-            long now = now();
-            for (RelaySession s : List.copyOf(sessions.values())) {
-                s.tick(now);
-            }
-        });
+        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> tick());
         peerServer = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
         peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket), null));
-        NetServerOptions clientPort = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
-        tls = options.tls() == null ? null : new RelayTls(vertx, options.tls(), options.deadAfter().toMillis(), log);
+        clientPort = new ClientPort(this);
         // A first store read sets up the map's partitions before clients wait on it.
         return store.get(SessionKey.anonymous(0)).<Void>mapEmpty().recover(t -> Future.succeededFuture())
-                .compose(v -> tls == null ? Future.succeededFuture(clientPort) : tls.configure(clientPort))
-                .map(o -> {
-                    server = vertx.createNetServer(o);
-                    server.connectHandler(this::accept);
-                    return (Void) null;
-                })
+                .compose(v -> clientPort.configure())
                 .compose(v -> control.serve(new ControlRequests()))
                 .compose(v -> peerServer.listen(options.cluster().peerListen().port(), options.cluster().peerListen().host()))
                 .compose(p -> {
@@ -117,21 +105,18 @@ public final class Relay extends VerticleBase {
                     String host = peerHost.equals("0.0.0.0") ? options.cluster().host() : peerHost;
                     return directory.register(new NodeInfo(options.nodeName(), host, actualPeerPort, directory.localMemberId()));
                 })
-                .compose(v -> server.listen(options.listen().port(), options.listen().host()))
-                .onSuccess(s -> {
-                    actualPort = s.actualPort();
+                .compose(v -> clientPort.listen(this::revocationChanged))
+                .onSuccess(port -> {
+                    actualPort = port;
+                    listening = true;
                     Set<Integer> own = new java.util.HashSet<>(clusterPorts);
                     own.add(actualPort);
                     own.add(actualPeerPort);
                     policy = new DestinationPolicy(options.allow(), options.deny(), own, OwnAddresses.ofThisHost()::contains);
-                    if (tls != null) {
-                        tls.watch(server, this::revocationChanged);
-                    }
                     log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                             + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
-                            + (tls == null ? ", plaintext" : ", TLS on " + io.reconnector.edge.Tls.engineName()
-                            + (tls.clientCertificates() ? " with client certificates" : "")) + ")",
-                            "port", actualPort, "peer_port", actualPeerPort, "tls", tls != null);
+                            + ", " + clientPort.describe() + ")",
+                            "port", actualPort, "peer_port", actualPeerPort, "tls", clientPort.tls());
                     if (policy.allowsNothing()) {
                         log.warn(Event.DESTINATION_POLICY, "no --allow given: every destination is refused; give --allow "
                                 + "CIDR[:PORTS] for what agents may reach (or --allow any, on purpose)");
@@ -140,6 +125,24 @@ public final class Relay extends VerticleBase {
                                 + "own ports may be dialled");
                     }
                 });
+    }
+
+    /** Counts into {@code registry} (the node's Prometheus registry); set before deployment. */
+    void meterInto(io.micrometer.core.instrument.MeterRegistry registry) {
+        metrics = new RelayMetrics(registry);
+    }
+
+    /**
+     * Listening on the client port and no drain asked for: what /readyz reports. Read from the
+     * admin server's thread, so from volatile fields only.
+     */
+    public boolean serving() {
+        return listening && !drainRequested;
+    }
+
+    /** A drain is coming (SIGTERM): from this moment /readyz says 503, before the port closes. */
+    void drainRequested() {
+        drainRequested = true;
     }
 
     /** The cluster plane's own ports, so the destination policy refuses them (set before deployment). */
@@ -151,56 +154,30 @@ public final class Relay extends VerticleBase {
         return policy;
     }
 
-    /**
-     * A client transport arrived (its TLS handshake, if any, done): it is served only if its
-     * certificate names someone and is not revoked; otherwise it is closed before any frame.
-     */
-    private void accept(io.vertx.core.net.NetSocket socket) {
-        String address = socket.remoteAddress().hostAddress();
-        if (handshaking.getOrDefault(address, 0) >= options.limits().maxHandshakesPerAddress()) {
-            refused(Limits.Limit.HANDSHAKES, "a transport from " + address + ": "
-                    + options.limits().maxHandshakesPerAddress() + " from there have not finished their handshake");
-            socket.close();
-            return;
-        }
-        ClientIdentity identity = ClientIdentity.ANONYMOUS;
-        if (tls != null && tls.clientCertificates()) {
-            try {
-                identity = ClientIdentity.of(socket);
-            } catch (ClientIdentity.Unnamed e) {
-                refuse(socket, "its certificate names nobody: " + e.getMessage(), "unnamed");
-                return;
-            }
-            if (tls.revoked().revokes(identity)) {
-                refuse(socket, "identity " + identity.forLogs() + " (certificate serial " + identity.serial().toString(16)
-                        + ") is revoked", "revoked");
-                return;
-            }
-        }
-        new ClientTransport(this, new SocketPipe(socket), identity);
-    }
-
-    private void refuse(io.vertx.core.net.NetSocket socket, String why, String reason) {
-        log.infoLimited(Event.TRANSPORT_REFUSED, "refused a transport from " + socket.remoteAddress() + ": " + why,
-                "reason", reason);
-        socket.close();
-    }
-
     /** A limit refused something: counted, and logged (a flood of them as one line per ten seconds). */
     void refused(Limits.Limit limit, String what) {
-        metrics.limitRefusals.get(limit).incrementAndGet();
+        metrics.limitRefused(limit);
         log.infoLimited(Event.LIMIT_REFUSED, "refused " + what + " (limit " + limit.name().toLowerCase() + ")",
                 "limit", limit.name());
     }
 
-    /** A transport from {@code address} began waiting for its handshake (client port only). */
-    void handshakeStarted(String address) {
-        handshaking.merge(address, 1, Integer::sum);
+    ClientPort clientPort() {
+        return clientPort;
     }
 
-    /** ... and is done waiting: attached, forwarded, refused or closed. */
-    void handshakeEnded(String address) {
-        handshaking.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    /** Keepalives and dead links for every session, and the levels the metrics show. */
+    private void tick() {
+        long now = now();
+        long attached = 0;
+        long upstreamConnections = 0;
+        long replayBytes = 0;
+        for (RelaySession s : List.copyOf(sessions.values())) {
+            s.tick(now);
+            attached += s.attached() ? 1 : 0;
+            upstreamConnections += s.upstreamCount();
+            replayBytes += s.bufferedBytes();
+        }
+        metrics.levels(attached, sessions.size() - attached, upstreamConnections, replayBytes);
     }
 
     /** The revocation list changed: its identities' sessions end, and transports it names close. */
@@ -231,7 +208,7 @@ public final class Relay extends VerticleBase {
             s.leave();
         }
         sessions.clear();
-        return server == null ? Future.succeededFuture() : server.close();
+        return clientPort == null ? Future.succeededFuture() : clientPort.close();
     }
 
     /** Another node's requests: drop a session a Start Session replaced, or hand an idle one over. */
@@ -330,14 +307,23 @@ public final class Relay extends VerticleBase {
      * not be written (those sessions are taken over from older records).
      */
     public Future<Void> drain() {
+        drainRequested = true;
         if (drain == null) {
             drain = new NodeDrain(this);
         }
-        return drain.run(server == null ? Future.succeededFuture() : server.close());
+        if (clientPort != null) {
+            clientPort.stopAccepting();
+        }
+        return drain.run();
     }
 
     boolean draining() {
         return drain != null;
+    }
+
+    /** Runs {@code r} on this verticle's event loop, from any thread. */
+    void onLoop(Runnable r) {
+        context.runOnContext(v -> r.run());
     }
 
     // ------------------------------------------------------------------ what the parts share

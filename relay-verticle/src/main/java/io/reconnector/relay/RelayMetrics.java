@@ -1,35 +1,208 @@
 package io.reconnector.relay;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.reconnector.protocol.ProtocolViolation;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of what a relay did; tests read them, and an operator's metrics endpoint will. */
+/**
+ * What a relay did and holds, as Micrometer meters named {@code reconnector.*} (Prometheus:
+ * {@code reconnector_*}), served on the admin port and read by tests. Counters are counted where
+ * things happen; the gauges are levels the relay sets from its own event loop, so a scrape on
+ * another thread never reads the session table.
+ */
 public final class RelayMetrics {
-    public final AtomicLong protocolErrors = new AtomicLong();
-    public final AtomicLong sessionsStarted = new AtomicLong();
-    public final AtomicLong sessionsResumed = new AtomicLong();
-    public final AtomicLong sessionsRejected = new AtomicLong();
-    public final AtomicLong sessionsExpired = new AtomicLong();
-    public final AtomicLong connectionsOpened = new AtomicLong();
-    public final AtomicLong connectionsDenied = new AtomicLong();
-    public final AtomicLong takeovers = new AtomicLong();
-    public final AtomicLong forwarded = new AtomicLong();
-    /** Refusals by the limit that made them. */
-    public final java.util.Map<Limits.Limit, AtomicLong> limitRefusals = new java.util.EnumMap<>(Limits.Limit.class);
+    /** Why a transport or a handshake was turned away (limits are counted apart, by limit). */
+    public enum Rejection {
+        /** Reconnect for a session this identity does not have: unknown, expired or another's. */
+        UNKNOWN_SESSION,
+        /** A client certificate with no name in it. */
+        UNNAMED_CERTIFICATE,
+        /** A revoked identity or certificate. */
+        REVOKED,
+        /** A hop on the peer port without a valid proof. */
+        FORGED_HOP,
+        /** A session record that failed its seal. */
+        FORGED_RECORD
+    }
 
+    /** Bytes through the relay: up is client to destination, down the way back. */
+    public enum Direction { UP, DOWN }
+
+    private final MeterRegistry registry;
+    private final Counter sessionsStarted;
+    private final Counter resumes;
+    private final Timer resumeDuration;
+    private final Counter sessionsExpired;
+    private final Counter connectionsOpened;
+    private final Counter connectionsDenied;
+    private final Counter takeovers;
+    private final Counter hops;
+    private final Timer recordWrites;
+    private final Map<Rejection, Counter> rejections = new EnumMap<>(Rejection.class);
+    private final Map<Limits.Limit, Counter> limitRefusals = new EnumMap<>(Limits.Limit.class);
+    private final Map<ProtocolViolation, Counter> protocolErrors = new EnumMap<>(ProtocolViolation.class);
+    private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
+    private final AtomicLong attached = new AtomicLong();
+    private final AtomicLong detached = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong replayBufferBytes = new AtomicLong();
+
+    /** Meters of their own, for a relay nobody scrapes (tests that only read them). */
     public RelayMetrics() {
-        for (Limits.Limit l : Limits.Limit.values()) {
-            limitRefusals.put(l, new AtomicLong());
+        this(new SimpleMeterRegistry());
+    }
+
+    public RelayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        sessionsStarted = counter("reconnector.sessions.started", "sessions started (Start Session answered)");
+        resumes = counter("reconnector.resumes", "sessions resumed on a new transport");
+        resumeDuration = Timer.builder("reconnector.resume.duration")
+                .description("from a Reconnect Session arriving to its answer going out")
+                .publishPercentileHistogram().register(registry);
+        sessionsExpired = counter("reconnector.sessions.expired", "detached sessions dropped after --session-ttl");
+        connectionsOpened = counter("reconnector.connections.opened", "upstream connections dialled and connected");
+        connectionsDenied = counter("reconnector.connections.denied", "New Connections the destination policy refused");
+        takeovers = counter("reconnector.takeovers", "sessions this node took over from a lost or busy home");
+        hops = counter("reconnector.hops", "transports piped to their session's home on another node");
+        recordWrites = Timer.builder("reconnector.record.write").description("session record writes to the store")
+                .publishPercentileHistogram().register(registry);
+        for (Rejection r : Rejection.values()) {
+            rejections.put(r, Counter.builder("reconnector.rejections").tag("reason", r.name().toLowerCase())
+                    .description("handshakes and transports turned away, by reason").register(registry));
         }
+        for (Limits.Limit l : Limits.Limit.values()) {
+            limitRefusals.put(l, Counter.builder("reconnector.limit.refusals").tag("limit", l.name().toLowerCase())
+                    .description("sessions, connections and transports refused by a limit").register(registry));
+        }
+        for (ProtocolViolation v : ProtocolViolation.values()) {
+            protocolErrors.put(v, Counter.builder("reconnector.protocol.errors").tag("kind", v.name().toLowerCase())
+                    .description("client transports closed for breaking the protocol").register(registry));
+        }
+        for (Direction d : Direction.values()) {
+            bytes.put(d, Counter.builder("reconnector.bytes").tag("direction", d.name().toLowerCase()).baseUnit("bytes")
+                    .description("application bytes relayed").register(registry));
+        }
+        Gauge.builder("reconnector.sessions", attached, AtomicLong::get).tag("state", "attached")
+                .description("sessions homed here, by whether a transport is attached").register(registry);
+        Gauge.builder("reconnector.sessions", detached, AtomicLong::get).tag("state", "detached").register(registry);
+        Gauge.builder("reconnector.connections", connections, AtomicLong::get)
+                .description("upstream connections of sessions homed here").register(registry);
+        Gauge.builder("reconnector.replay.buffer", replayBufferBytes, AtomicLong::get).baseUnit("bytes")
+                .description("bytes held for replay: read from destinations and not yet acked by clients")
+                .register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    // ------------------------------------------------------------------ counting
+
+    void sessionStarted() {
+        sessionsStarted.increment();
+    }
+
+    void resumed(long nanos) {
+        resumes.increment();
+        resumeDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void sessionExpired() {
+        sessionsExpired.increment();
+    }
+
+    void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    void connectionDenied() {
+        connectionsDenied.increment();
+    }
+
+    void takeover() {
+        takeovers.increment();
+    }
+
+    void hop() {
+        hops.increment();
+    }
+
+    void rejected(Rejection why) {
+        rejections.get(why).increment();
+    }
+
+    void limitRefused(Limits.Limit limit) {
+        limitRefusals.get(limit).increment();
+    }
+
+    void protocolError(ProtocolViolation kind) {
+        protocolErrors.get(kind).increment();
+    }
+
+    void relayed(Direction d, int n) {
+        bytes.get(d).increment(n);
+    }
+
+    void recordWritten(Duration took) {
+        recordWrites.record(took);
+    }
+
+    /** The levels, set on the relay's tick from its session table. */
+    void levels(long attachedSessions, long detachedSessions, long upstreamConnections, long replayBytes) {
+        attached.set(attachedSessions);
+        detached.set(detachedSessions);
+        connections.set(upstreamConnections);
+        replayBufferBytes.set(replayBytes);
+    }
+
+    // ------------------------------------------------------------------ reading (tests, logs)
+
+    public long sessionsStarted() {
+        return (long) sessionsStarted.count();
+    }
+
+    public long resumes() {
+        return (long) resumes.count();
+    }
+
+    public long takeovers() {
+        return (long) takeovers.count();
+    }
+
+    public long hops() {
+        return (long) hops.count();
+    }
+
+    public long rejections(Rejection why) {
+        return (long) rejections.get(why).count();
     }
 
     public long refusedBy(Limits.Limit l) {
-        return limitRefusals.get(l).get();
+        return (long) limitRefusals.get(l).count();
+    }
+
+    public long protocolErrors() {
+        return (long) protocolErrors.values().stream().mapToDouble(Counter::count).sum();
     }
 
     @Override
     public String toString() {
-        return "sessions started=" + sessionsStarted + " resumed=" + sessionsResumed + " rejected=" + sessionsRejected
-                + " expired=" + sessionsExpired + ", connections opened=" + connectionsOpened + " denied="
-                + connectionsDenied + ", takeovers=" + takeovers + " forwarded=" + forwarded + ", protocol errors=" + protocolErrors;
+        return "sessions started=" + sessionsStarted() + " resumed=" + resumes() + " expired="
+                + (long) sessionsExpired.count() + ", connections opened=" + (long) connectionsOpened.count()
+                + " denied=" + (long) connectionsDenied.count() + ", takeovers=" + takeovers() + " hops=" + hops()
+                + ", protocol errors=" + protocolErrors();
     }
 }

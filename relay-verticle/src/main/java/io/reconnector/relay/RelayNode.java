@@ -2,13 +2,17 @@ package io.reconnector.relay;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import io.reconnector.edge.AdminServer;
+import io.reconnector.edge.Event;
+import io.reconnector.edge.Metrics;
 import io.reconnector.store.EmbeddedHazelcast;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,11 +24,13 @@ public final class RelayNode {
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
     private final Relay relay;
+    private final AdminServer admin;
 
-    private RelayNode(Vertx vertx, HazelcastInstance hazelcast, Relay relay) {
+    private RelayNode(Vertx vertx, HazelcastInstance hazelcast, Relay relay, AdminServer admin) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.relay = relay;
+        this.admin = admin;
     }
 
     public static Future<RelayNode> start(RelayOptions options) {
@@ -36,18 +42,67 @@ public final class RelayNode {
         }
         // The cluster manager starts the member itself, so it can tag it with Vert.x's node id.
         HazelcastClusterManager manager = new HazelcastClusterManager(config);
-        return Vertx.builder()
-                .with(io.reconnector.edge.VertxSetup.options().setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())))
+        Metrics metrics = new Metrics();
+        return metrics.builder(io.reconnector.edge.VertxSetup.options()
+                        .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())))
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {
                     HazelcastInstance hz = manager.getHazelcastInstance();
                     Relay relay = new Relay(options, hz);
-                    relay.clusterPorts(java.util.Set.of(hz.getCluster().getLocalMember().getAddress().getPort(),
-                            manager.getNodeInfo().port()));
-                    return vertx.deployVerticle(relay).map(id -> new RelayNode(vertx, hz, relay))
+                    relay.meterInto(metrics.registry());
+                    watchMembers(hz, relay, metrics);
+                    AdminServer admin = options.adminListen() == null ? null : new AdminServer(vertx, metrics)
+                            .readyWhen("client-port", relay::serving)
+                            .readyWhen("cluster", () -> hz.getLifecycleService().isRunning()
+                                    && hz.getCluster().getLocalMember() != null);
+                    // The admin port listens first, so the destination policy knows it as one of ours.
+                    return (admin == null ? Future.succeededFuture(0) : admin.listen(options.adminListen()))
+                            .compose(adminPort -> {
+                                Set<Integer> ownPorts = new HashSet<>(Set.of(
+                                        hz.getCluster().getLocalMember().getAddress().getPort(), manager.getNodeInfo().port()));
+                                if (admin != null) {
+                                    ownPorts.add(adminPort);
+                                }
+                                relay.clusterPorts(ownPorts);
+                                return vertx.deployVerticle(relay).map(id -> adminPort);
+                            })
+                            .map(adminPort -> {
+                                RelayNode node = new RelayNode(vertx, hz, relay, admin);
+                                if (admin != null) {
+                                    relay.log().info(Event.ADMIN_LISTENING, "admin on " + options.adminListen().host() + ":"
+                                            + adminPort + " (" + AdminServer.METRICS + ", " + AdminServer.HEALTHZ + ", "
+                                            + AdminServer.READYZ + ")", "port", adminPort);
+                                }
+                                return node;
+                            })
                             .onFailure(t -> vertx.close());
                 });
+    }
+
+    /** Says who is in the cluster when it changes (and now), and keeps a gauge of how many. */
+    private static void watchMembers(HazelcastInstance hz, Relay relay, Metrics metrics) {
+        io.micrometer.core.instrument.Gauge.builder("reconnector.cluster.members", hz,
+                        h -> h.getLifecycleService().isRunning() ? h.getCluster().getMembers().size() : 0)
+                .description("cluster members this node sees").register(metrics.registry());
+        Runnable say = () -> {
+            Set<com.hazelcast.cluster.Member> members = hz.getCluster().getMembers();
+            relay.log().info(Event.CLUSTER_MEMBERS, "cluster: " + members.size() + " members ("
+                    + members.stream().map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort())
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")", "members", members.size());
+        };
+        hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                say.run();
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                say.run();
+            }
+        });
+        say.run();
     }
 
     public Relay relay() {
@@ -56,11 +111,12 @@ public final class RelayNode {
 
     /**
      * Graceful drain (see {@link Relay#drain()}), run on the relay's own event loop; fails when
-     * session records could not be written.
+     * session records could not be written. Readiness turns 503 before anything else happens.
      */
     public Future<Void> drain() {
+        relay.drainRequested();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        relay.vertx().runOnContext(v -> relay.drain().onComplete(ar -> {
+        relay.onLoop(() -> relay.drain().onComplete(ar -> {
             if (ar.succeeded()) {
                 done.complete(null);
             } else {
@@ -72,6 +128,6 @@ public final class RelayNode {
 
     /** Leaves the cluster: Vert.x closes its cluster manager, which shuts the member down. */
     public Future<Void> close() {
-        return vertx.close();
+        return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(vertx::close);
     }
 }

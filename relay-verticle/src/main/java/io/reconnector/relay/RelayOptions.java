@@ -14,11 +14,13 @@ import java.util.List;
  * @param tls            the client port's certificate, client CA and revocation list; null for plaintext
  * @param cluster        how this node finds and trusts the others
  * @param limits         what one client may cost this node
+ * @param proxyProtocol  the client port expects a PROXY protocol header (v1 or v2) from a balancer
+ * @param adminListen    where /metrics, /healthz and /readyz are served; null for nowhere
  */
 public record RelayOptions(HostPort listen, List<AddressRule> allow, List<AddressRule> deny, Duration sessionTtl,
                            Duration keepalive, Duration deadAfter, int windowBytes, String nodeName,
                            Duration connectTimeout, Duration drainGrace, TlsFiles tls, ClusterOptions cluster,
-                           Limits limits) {
+                           Limits limits, boolean proxyProtocol, HostPort adminListen) {
 
     public EngineConfig engineConfig() {
         return EngineConfig.serverDefaults().withReceiveWindow(windowBytes)
@@ -31,22 +33,26 @@ public record RelayOptions(HostPort listen, List<AddressRule> allow, List<Addres
                                           Duration sessionTtl, Duration keepalive, Duration deadAfter, int windowBytes,
                                           String nodeName) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), null, ClusterOptions.single(), Limits.defaults());
+                Duration.ofSeconds(5), Duration.ofSeconds(30), null, ClusterOptions.single(), Limits.defaults(), false, null);
     }
 
     public RelayOptions withTls(TlsFiles files) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                connectTimeout, drainGrace, files, cluster, limits);
+                connectTimeout, drainGrace, files, cluster, limits, proxyProtocol, adminListen);
     }
 
     public RelayOptions withLimits(Limits l) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                connectTimeout, drainGrace, tls, cluster, l);
+                connectTimeout, drainGrace, tls, cluster, l, proxyProtocol, adminListen);
     }
 
     public RelayOptions withCluster(ClusterOptions c) {
         return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
-                connectTimeout, drainGrace, tls, c, limits);
+                connectTimeout, drainGrace, tls, c, limits, proxyProtocol, adminListen);
     }
-
+    /** Behind a balancer ({@code proxyProtocol}) and with an admin port ({@code admin}, or null). */
+    public RelayOptions withOperations(boolean proxy, HostPort admin) {
+        return new RelayOptions(listen, allow, deny, sessionTtl, keepalive, deadAfter, windowBytes, nodeName,
+                connectTimeout, drainGrace, tls, cluster, limits, proxy, admin);
+    }
 }

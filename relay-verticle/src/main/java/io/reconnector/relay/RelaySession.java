@@ -171,7 +171,7 @@ final class RelaySession {
         expiryTimer = relay.vertx().setTimer(ttl, id -> {
             expiryTimer = -1;
             if (transport == null && state == State.HOME) {
-                relay.metrics().sessionsExpired.incrementAndGet();
+                relay.metrics().sessionExpired();
                 end(EndReason.EXPIRED);
             }
         });
@@ -309,6 +309,15 @@ final class RelaySession {
 
     int upstreamCount() {
         return upstreams.size();
+    }
+
+    boolean attached() {
+        return transport != null;
+    }
+
+    /** Bytes held for replay: read from destinations and not yet acked by the client. */
+    long bufferedBytes() {
+        return engine.bufferedBytes();
     }
 
     /** The record as it should be stored now: ownership, progress, unacked frames, connections. */

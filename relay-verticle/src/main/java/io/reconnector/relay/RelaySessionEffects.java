@@ -79,7 +79,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         }
         String refusal = relay().policy().refusal(o.address(), o.port());
         if (refusal != null) {
-            relay().metrics().connectionsDenied.incrementAndGet();
+            relay().metrics().connectionDenied();
             session.log.infoLimited(Event.CONNECTION_REFUSED, "connection " + id + " to " + o.address() + ":" + o.port()
                     + " refused: " + refusal, "connection_id", id, "destination", o.address() + ":" + o.port(),
                     "errno", ConnectFailed.EACCES, "rule", refusal);
@@ -142,7 +142,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
             session.run(session.engine.upstreamFailed(u.id, o.token(), Errnos.of(ar.cause())));
             return;
         }
-        relay().metrics().connectionsOpened.incrementAndGet();
+        relay().metrics().connectionOpened();
         u.connected(new SocketPipe(ar.result()));
         session.replicator.changed();
         session.run(session.engine.upstreamConnected(u.id, o.token()));
@@ -164,7 +164,18 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     @Override
     public void data(UpstreamTable.Upstream u, Buffer data) {
+        relay().metrics().relayed(RelayMetrics.Direction.DOWN, data.length());
         session.run(session.engine.write(u.id, data));
+    }
+
+    @Override
+    public void written(long nanos) {
+        relay().metrics().recordWritten(java.time.Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public void delivered(int connectionId, int bytes) {
+        relay().metrics().relayed(RelayMetrics.Direction.UP, bytes);
     }
 
     @Override
@@ -182,14 +193,16 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     @Override
     public void established(Effect.Established e) {
-        double ms = (System.nanoTime() - session.attachStartedAt) / 1e6;
+        long nanos = System.nanoTime() - session.attachStartedAt;
+        double ms = nanos / 1e6;
         if (e.resumed()) {
-            relay().metrics().sessionsResumed.incrementAndGet();
+            relay().metrics().resumed(nanos);
             session.log.info(Event.SESSION_RESUMED, String.format("resumed: %d messages replayed, %d connections open, %.1f ms",
                     e.retransmitted(), session.upstreamCount(), ms), "replayed", e.retransmitted());
         } else {
-            relay().metrics().sessionsStarted.incrementAndGet();
-            session.log.infoLimitedPer(session.source(), Event.SESSION_STARTED, "started");
+            relay().metrics().sessionStarted();
+            session.log.infoLimitedPer(session.source(), Event.SESSION_STARTED, "started"
+                    + (session.startedFrom == null ? "" : " from " + session.startedFrom), "from", session.startedFrom);
         }
     }
 

@@ -83,8 +83,8 @@ class HopTest {
         try (RawClient again = new RawClient(other.port())) {
             again.send(new ReconnectSession(id, 1)); // we handled Connected (0) and the echo (1)
             assertEquals(new SessionStarted(id, 1), again.next(SessionStarted.class), "A answered, through B");
-            assertEquals(1, other.metrics().forwarded.get(), "B forwarded the transport");
-            assertEquals(0, other.metrics().takeovers.get(), "and did not take the busy session over");
+            assertEquals(1, other.metrics().hops(), "B forwarded the transport");
+            assertEquals(0, other.metrics().takeovers(), "and did not take the busy session over");
             again.send(new Data(2, 1, 256, Buffer.buffer("two")));
             assertEquals(Buffer.buffer("two"), again.next(Data.class).payload(), "the connection on A still works");
 
@@ -102,7 +102,7 @@ class HopTest {
 
     @Test
     void thePeerPortRefusesAHeaderMadeWithAnotherSecret() throws Exception {
-        long errors = home.metrics().protocolErrors.get();
+        long forged = home.metrics().rejections(RelayMetrics.Rejection.FORGED_HOP);
         EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
         encoder.writeOutbound(PeerPreamble.encode("not the cluster's secret".getBytes(),
                 new PeerPreamble.Peer("127.0.0.1", 5555, "127.0.0.1", home.port(), ""), System.currentTimeMillis()));
@@ -115,7 +115,7 @@ class HopTest {
             forger.send(new ReconnectSession(4343, Serial16.NONE));
             assertTrue(forger.closedWithoutAFrame(5000), "A closed the forged hop, unanswered");
         }
-        assertEquals(errors + 1, home.metrics().protocolErrors.get(), "and counted it");
+        assertEquals(forged + 1, home.metrics().rejections(RelayMetrics.Rejection.FORGED_HOP), "and counted it");
     }
 
     private static byte[] headerBytes(byte[] key, PeerPreamble.Peer peer) {

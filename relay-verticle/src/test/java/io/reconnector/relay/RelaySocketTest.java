@@ -77,11 +77,11 @@ class RelaySocketTest {
 
     @Test
     void garbageClosesThatTransportOnlyAndTheRelayServesOthers() throws Exception {
-        long before = relay.metrics().protocolErrors.get();
+        long before = relay.metrics().protocolErrors();
         try (RawClient bad = new RawClient(relay.port()); RawClient good = startWithEcho(CLIENT_IDS.incrementAndGet())) {
             bad.sendBytes(new byte[] {0x01, 0, 0, 0, 9, 0x7e, 0x7e, 0x7e});
             assertTrue(bad.closedByRelay(3000), "the relay closes a transport that sends an unknown code");
-            assertTrue(relay.metrics().protocolErrors.get() > before, "and counts it");
+            assertTrue(relay.metrics().protocolErrors() > before, "and counts it");
             good.send(new Data(1, 1, 256, Buffer.buffer("still here")));
             assertEquals(Buffer.buffer("still here"), good.next(Data.class).payload());
         }
@@ -89,8 +89,8 @@ class RelaySocketTest {
 
     @Test
     void aTruncatedFrameThenCloseStartsNothingAndIsNoError() throws Exception {
-        long started = relay.metrics().sessionsStarted.get();
-        long errors = relay.metrics().protocolErrors.get();
+        long started = relay.metrics().sessionsStarted();
+        long errors = relay.metrics().protocolErrors();
         try (RawClient cut = new RawClient(relay.port())) {
             cut.sendBytes(new byte[] {0x01, 0, 0}); // the first 3 of Start Session's 5 bytes
         }
@@ -98,8 +98,8 @@ class RelaySocketTest {
             good.send(new Data(1, 1, 256, Buffer.buffer("ok")));
             assertEquals(Buffer.buffer("ok"), good.next(Data.class).payload());
         }
-        assertEquals(started + 1, relay.metrics().sessionsStarted.get(), "only the good client started a session");
-        assertEquals(errors, relay.metrics().protocolErrors.get(), "a frame cut short by a close is not a protocol error");
+        assertEquals(started + 1, relay.metrics().sessionsStarted(), "only the good client started a session");
+        assertEquals(errors, relay.metrics().protocolErrors(), "a frame cut short by a close is not a protocol error");
     }
 
     @Test

@@ -61,5 +61,8 @@ public final class EmbeddedHazelcast {
         join.getTcpIpConfig().setEnabled(false);
         join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", serviceDns)
                 .setProperty("service-port", String.valueOf(port == 0 ? DEFAULT_PORT : port));
+        // Hazelcast's discovery joiner looks for members only while this wait lasts: at 0 it never
+        // looks, and every pod would start a cluster of its own. One second is enough to ask DNS.
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
     }
 }
