@@ -1,9 +1,13 @@
 package io.reconnector.cli;
 
 import io.reconnector.agent.Agent;
+import io.reconnector.agent.AgentMetrics;
 import io.reconnector.agent.AgentOptions;
 import io.reconnector.agent.ForwardSpec;
+import io.reconnector.edge.AdminServer;
+import io.reconnector.edge.Event;
 import io.reconnector.edge.HostPort;
+import io.reconnector.edge.Metrics;
 import io.reconnector.protocol.engine.EngineConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine;
@@ -61,6 +65,10 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AgentTlsFlags tls = new AgentTlsFlags();
 
+    @Option(names = "--admin-listen", converter = Converters.HostPortConverter.class, paramLabel = "HOST:PORT",
+            description = "serve /metrics, /healthz and /readyz (ready: attached to the relay) here; off unless given")
+    HostPort adminListen;
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -88,10 +96,19 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
                 backoffMax, Duration.ofSeconds(5), tls.tls(spec, relay), maxLocalConnections);
-        Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
+        Metrics metrics = new Metrics();
+        Vertx vertx = adminListen == null ? Vertx.vertx(io.reconnector.edge.VertxSetup.options())
+                : metrics.builder(io.reconnector.edge.VertxSetup.options()).build();
+        AgentMetrics agentMetrics = new AgentMetrics(metrics.registry());
         String deployment;
         try {
-            deployment = vertx.deployVerticle(new Agent(options)).toCompletionStage().toCompletableFuture().join();
+            deployment = vertx.deployVerticle(new Agent(options, agentMetrics)).toCompletionStage().toCompletableFuture().join();
+            if (adminListen != null) {
+                int port = new AdminServer(vertx, metrics).readyWhen("relay", agentMetrics::attached).listen(adminListen)
+                        .toCompletionStage().toCompletableFuture().join();
+                new io.reconnector.edge.EventLog("agent", "agent").info(Event.ADMIN_LISTENING, "admin on "
+                        + adminListen.host() + ":" + port + " (/metrics, /healthz, /readyz)", "port", port);
+            }
         } catch (RuntimeException e) {
             System.err.println("agent: cannot start: " + rootMessage(e));
             vertx.close();

@@ -23,6 +23,8 @@ final class Logging {
     /**
      * Third-party loggers and their levels. A member that dies is reported by Hazelcast's and
      * the event bus's networking with stack traces; the relay says it in one line of its own.
+     * Micrometer warns when Vert.x registers a connection gauge it already has (a known
+     * vertx-micrometer-metrics issue, #259; the gauge still counts right): not an operator's concern.
      */
     private static final Map<String, Level> QUIET = Map.of(
             "com.hazelcast", Level.WARN,
@@ -30,7 +32,8 @@ final class Logging {
             "com.hazelcast.cp", Level.ERROR,
             "io.netty", Level.WARN,
             "io.vertx", Level.WARN,
-            "io.vertx.core.eventbus", Level.ERROR);
+            "io.vertx.core.eventbus", Level.ERROR,
+            "io.micrometer.core.instrument.MeterRegistry", Level.ERROR);
 
     private Logging() {
     }
@@ -61,6 +64,7 @@ final class Logging {
         if (Boolean.getBoolean("reconnector.debug")) {
             ctx.getLogger("relay").setLevel(Level.DEBUG);
             ctx.getLogger("agent").setLevel(Level.DEBUG);
+            ctx.getLogger("com.hazelcast").setLevel(Level.INFO); // joins, members, discovery
         }
     }
 

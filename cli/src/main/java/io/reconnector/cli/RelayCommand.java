@@ -63,6 +63,15 @@ final class RelayCommand implements Callable<Integer> {
             description = "upstream dial timeout (default ${DEFAULT-VALUE})")
     Duration connectTimeout;
 
+    @Option(names = "--admin-listen", converter = Converters.HostPortConverter.class, paramLabel = "HOST:PORT",
+            description = "serve /metrics (Prometheus), /healthz and /readyz here (plain HTTP: keep it to "
+                    + "monitoring); off unless given")
+    HostPort adminListen;
+
+    @Option(names = "--proxy-protocol", description = "the client port is behind a balancer that sends a PROXY "
+            + "protocol header (v1 or v2): take the client's address from it; connections without one are closed")
+    boolean proxyProtocol;
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -80,7 +89,8 @@ final class RelayCommand implements Callable<Integer> {
         }
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
         RelayOptions options = new RelayOptions(listen, policy.allow, policy.deny, sessionTtl, keepalive, deadAfter, window, name,
-                connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec));
+                connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec),
+                proxyProtocol, adminListen);
         RelayNode node;
         try {
             node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();
