@@ -73,15 +73,20 @@ final class Proc implements AutoCloseable {
 
     /** {@code reconnector.jar} with {@code args} (a subcommand first), logging JSON. */
     static Proc start(String name, List<String> args) throws IOException {
-        return new Proc(name, javaCommand(args, true));
+        return new Proc(name, javaCommand(List.of(), args, true));
+    }
+
+    /** The same with options for the JVM (a hosts file to resolve names from, say). */
+    static Proc start(String name, List<String> jvmOptions, List<String> args) throws IOException {
+        return new Proc(name, javaCommand(jvmOptions, args, true));
     }
 
     /** The same, logging text, as an operator's terminal shows it. */
     static Proc startText(String name, List<String> args) throws IOException {
-        return new Proc(name, javaCommand(args, false));
+        return new Proc(name, javaCommand(List.of(), args, false));
     }
 
-    private static List<String> javaCommand(List<String> args, boolean json) {
+    private static List<String> javaCommand(List<String> jvmOptions, List<String> args, boolean json) {
         List<String> cmd = new ArrayList<>();
         // perl resets SIGINT to its default before exec: a JVM started where SIGINT is ignored
         // (a background job, some CI runners) would otherwise pass that on, and no Ctrl-C could
@@ -90,10 +95,11 @@ final class Proc implements AutoCloseable {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(System.getProperty("reconnector.jar", "../cli/target/reconnector.jar"));
         cmd.addAll(args);
-        if (json) {
+        if (json && !args.contains("--log-format")) {
             cmd.addAll(List.of("--log-format", "json"));
         }
         return cmd;
