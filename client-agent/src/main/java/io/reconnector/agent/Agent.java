@@ -102,7 +102,10 @@ public final class Agent extends VerticleBase {
             new LocalConnection(this, new SocketPipe(s), forward);
         });
         listeners.add(server);
-        return server.listen(port, host).map(NetServer::actualPort);
+        String what = forward == null ? "--socks" : "--forward " + forward.localPort() + ":" + forward.target() + ":"
+                + forward.targetPort();
+        return server.listen(port, host).map(NetServer::actualPort).recover(t -> Future.failedFuture(
+                "cannot listen on " + host + ":" + port + " for " + what + ": " + io.reconnector.edge.Failures.human(t)));
     }
 
     /**

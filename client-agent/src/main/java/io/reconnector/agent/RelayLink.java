@@ -35,8 +35,13 @@ final class RelayLink {
     private final NetClient client;
     private final Backoff backoff;
     private Transport transport;
+    private static final long REPORT_EVERY_NANOS = 60_000_000_000L;
     private long reconnectTimer = -1;
     private long lostAt = -1;
+    /** Reconnect attempts not yet reported; the first after a loss is said at once, the rest once a minute. */
+    private int unreported;
+    private long lastReportAt = -1;
+    private String lastWhy;
     private boolean stopping;
 
     RelayLink(Agent agent) {
@@ -86,7 +91,7 @@ final class RelayLink {
                 return;
             }
             if (ar.failed()) {
-                scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + Failures.describe(ar.cause()));
+                scheduleReconnect("cannot reach relay " + agent.options().relay() + ": " + Failures.human(ar.cause()));
                 return;
             }
             Transport t = new Transport(new SocketPipe(ar.result()));
@@ -110,10 +115,31 @@ final class RelayLink {
         long delay = backoff.nextDelayMillis();
         if (backoff.failures() > 1) {
             agent.metrics().reconnecting();
-            agent.log().info(Event.RECONNECTING, "reconnecting in " + (delay >= 1000
-                    ? String.format("%.1f s", delay / 1000.0) : delay + " ms") + " (" + why + ")", "delay_ms", delay);
+            reportReconnecting(why, delay);
         }
         reconnectTimer = agent.vertx().setTimer(Math.max(1, delay), id -> connect());
+    }
+
+    /**
+     * Offline, an agent retries every few seconds for as long as it takes: it says so once, then
+     * sums up once a minute (with the latest reason), instead of a line per attempt.
+     */
+    private void reportReconnecting(String why, long delay) {
+        long now = System.nanoTime();
+        unreported++;
+        lastWhy = why;
+        if (lastReportAt < 0) {
+            agent.log().info(Event.RECONNECTING, "reconnecting in " + (delay >= 1000
+                    ? String.format("%.1f s", delay / 1000.0) : delay + " ms") + " (" + why + ")", "delay_ms", delay,
+                    "attempts", unreported);
+        } else if (now - lastReportAt >= REPORT_EVERY_NANOS) {
+            agent.log().info(Event.RECONNECTING, "still reconnecting: " + unreported + " attempts in the last minute"
+                    + " (latest: " + lastWhy + ")", "delay_ms", delay, "attempts", unreported);
+        } else {
+            return;
+        }
+        lastReportAt = now;
+        unreported = 0;
     }
 
     /** The current transport is gone, for whatever reason: detach and reconnect. */
@@ -139,6 +165,8 @@ final class RelayLink {
     /** A session was established on the current transport: the next loss starts the backoff over. */
     long established() {
         backoff.reset();
+        lastReportAt = -1;
+        unreported = 0;
         long since = lostAt;
         lostAt = -1;
         return since;
@@ -172,7 +200,17 @@ final class RelayLink {
         return closed.future().onComplete(x -> agent.vertx().cancelTimer(timer));
     }
 
+    /** What the first bytes of something that is not a relay suggest it is. */
+    private static String notARelay(Buffer first) {
+        String start = first.length() == 0 ? "" : first.getString(0, Math.min(first.length(), 8),
+                java.nio.charset.StandardCharsets.ISO_8859_1.name());
+        return start.startsWith("HTTP") || start.startsWith("<") ? " (it answered in HTTP: a web server, a proxy, "
+                + "or a captive portal asking you to log in?)" : " (it answered with something else: the wrong port?)";
+    }
+
     private final class Transport implements SocketPipe.Listener {
+        /** A frame has been decoded from this transport: garbage after that is a protocol error, not a stranger. */
+        private boolean framed;
         final SocketPipe pipe;
         final FrameDecoder decoder = new FrameDecoder();
         Promise<Void> closed;
@@ -189,11 +227,13 @@ final class RelayLink {
             try {
                 decoder.feed(data, this::onFrame);
             } catch (ProtocolException e) {
-                lost("protocol error from the relay: " + e.getMessage());
+                lost(framed ? "protocol error from the relay: " + e.getMessage()
+                        : "not a reconnector relay at " + agent.options().relay() + notARelay(data));
             }
         }
 
         private void onFrame(Frame f) {
+            framed = true;
             if (transport == this) {
                 agent.run(agent.engine().receive(f));
             }
@@ -222,7 +262,7 @@ final class RelayLink {
                 closed.tryComplete();
             }
             if (transport == this) {
-                lost(cause == null ? "connection closed" : cause.getMessage());
+                lost(cause == null ? "connection closed" : Failures.human(cause));
             }
         }
     }
