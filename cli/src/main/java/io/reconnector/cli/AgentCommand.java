@@ -58,6 +58,11 @@ final class AgentCommand implements Callable<Integer> {
             description = "longest wait between reconnect attempts (default ${DEFAULT-VALUE})")
     Duration backoffMax;
 
+    @Option(names = "--connect-timeout", converter = Converters.DurationConverter.class, defaultValue = "10s",
+            description = "how long a new connection waits for the relay's answer (offline: for the relay to come back), "
+                    + "and how long dialling the relay may take, before it fails (default ${DEFAULT-VALUE})")
+    Duration connectTimeout;
+
     @Option(names = "--max-local-connections", defaultValue = "" + AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS,
             description = "local connections taken at once over all listeners; more are refused (default ${DEFAULT-VALUE})")
     int maxLocalConnections;
@@ -95,7 +100,7 @@ final class AgentCommand implements Callable<Integer> {
                     "--dead-after must be longer than --keepalive (a few keepalive intervals is right)");
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
-                backoffMax, Duration.ofSeconds(5), tls.tls(spec, relay), maxLocalConnections);
+                backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections);
         Metrics metrics = new Metrics();
         Vertx vertx = adminListen == null ? Vertx.vertx(io.reconnector.edge.VertxSetup.options())
                 : metrics.builder(io.reconnector.edge.VertxSetup.options()).build();

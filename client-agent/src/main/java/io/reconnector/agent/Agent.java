@@ -66,7 +66,14 @@ public final class Agent extends VerticleBase {
         engine = new ClientSessionEngine(clientId, options.engineConfig());
         effects = new EffectApplier(engine, new AgentEffects(this));
         link = new RelayLink(this);
-        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> run(engine.tick(System.currentTimeMillis())));
+        WakeDetector wake = new WakeDetector(options.deadAfter().toMillis());
+        vertx.setPeriodic(options.engineConfig().tickMillis(), id -> {
+            long away = wake.tick(System.currentTimeMillis(), System.nanoTime());
+            if (away > 0) {
+                link.suspect("the agent did not run for " + away + " ms (woke from sleep?)");
+            }
+            run(engine.tick(System.currentTimeMillis()));
+        });
 
         List<Future<?>> bound = new ArrayList<>();
         if (options.socks() != null) {

@@ -1,5 +1,6 @@
 package io.reconnector.agent;
 
+import io.reconnector.edge.Event;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Ipv4Address;
@@ -21,6 +22,8 @@ final class LocalConnection implements SocketPipe.Listener {
     private final SocksNegotiation socks;
     private int id = NO_ID;
     private boolean gone;
+    /** The timer that fails the connection if the relay has not answered within --connect-timeout; -1 when none. */
+    private long connectTimer = -1;
 
     /** @param forward the forward it came through, or null for the SOCKS port */
     LocalConnection(Agent agent, SocketPipe pipe, ForwardSpec forward) {
@@ -43,7 +46,21 @@ final class LocalConnection implements SocketPipe.Listener {
         if (id == NO_ID) {
             agent.log().info(null, "refusing a local connection: all 65,535 connection ids are in use");
             fail(ConnectFailed.EMFILE);
+            return;
         }
+        // Offline, the New Connection waits in the session for the relay to come back; the
+        // application should not wait longer than it would for a slow server.
+        long timeout = agent.options().connectTimeout().toMillis();
+        connectTimer = agent.vertx().setTimer(timeout, t -> {
+            connectTimer = -1;
+            if (!gone) {
+                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + address + ":" + port
+                        + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
+                        ? "the relay is slow to dial" : "the relay is unreachable") + "; --connect-timeout)",
+                        "timeout_ms", timeout);
+                fail(ConnectFailed.ETIMEDOUT); // its close sends Connection Closed, which cancels the dial
+            }
+        });
     }
 
     @Override
@@ -103,16 +120,27 @@ final class LocalConnection implements SocketPipe.Listener {
         });
     }
 
+    /** Refuses the application: a SOCKS answer naming the errno, or a reset on a forward (it has no other way to say it). */
     private void fail(int errno) {
         gone = true;
         if (socks != null) {
             socks.answer(errno);
+            pipe.close();
+        } else {
+            pipe.reset();
         }
-        pipe.close();
+    }
+
+    private void cancelConnectTimer() {
+        if (connectTimer >= 0) {
+            agent.vertx().cancelTimer(connectTimer);
+            connectTimer = -1;
+        }
     }
 
     /** The relay answered this connection's New Connection (errno 0: connected). */
     void connectResult(int errno) {
+        cancelConnectTimer();
         if (errno == 0) {
             if (socks != null) {
                 socks.answer(0);
@@ -127,6 +155,7 @@ final class LocalConnection implements SocketPipe.Listener {
     /** The engine closed this connection: its socket is closed or reset by the effect applier. */
     void closedByRelay() {
         gone = true;
+        cancelConnectTimer();
     }
 
     @Override
@@ -142,6 +171,7 @@ final class LocalConnection implements SocketPipe.Listener {
     @Override
     public void onClosed(Throwable cause) {
         gone = true;
+        cancelConnectTimer();
         agent.localSocketClosed();
         if (id != NO_ID) {
             agent.localClosed(id, this); // no-op if the relay already closed it

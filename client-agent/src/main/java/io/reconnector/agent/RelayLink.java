@@ -36,6 +36,8 @@ final class RelayLink {
     private final Backoff backoff;
     private Transport transport;
     private static final long REPORT_EVERY_NANOS = 60_000_000_000L;
+    /** How often the transport's local address is looked for among the interfaces. */
+    static final long ADDRESS_CHECK_MILLIS = 3000;
     private long reconnectTimer = -1;
     private long lostAt = -1;
     /** Reconnect attempts not yet reported; the first after a loss is said at once, the rest once a minute. */
@@ -64,6 +66,7 @@ final class RelayLink {
         }
         this.client = agent.vertx().createNetClient(options);
         this.backoff = new Backoff(o.backoffMax().toMillis(), () -> ThreadLocalRandom.current().nextDouble());
+        watchLocalAddress();
     }
 
     boolean attached() {
@@ -140,6 +143,43 @@ final class RelayLink {
         }
         lastReportAt = now;
         unreported = 0;
+    }
+
+    /**
+     * The current transport is probably dead though nothing says so yet (a wake from sleep, a
+     * local address that went away): drop it and resume on a new one now rather than wait out
+     * the dead interval.
+     */
+    void suspect(String why) {
+        if (transport != null && !stopping) {
+            agent.log().info(Event.LINK_SUSPECT, "reconnecting at once: " + why);
+            lost(why);
+        }
+    }
+
+    /**
+     * Every few seconds, off the event loop: is the address this transport leaves from still on
+     * one of our interfaces? A laptop that moved to another network has lost it, and its
+     * transport will never hear from the relay again.
+     */
+    private void watchLocalAddress() {
+        agent.vertx().setPeriodic(ADDRESS_CHECK_MILLIS, id -> {
+            Transport t = transport;
+            if (stopping) {
+                agent.vertx().cancelTimer(id);
+                return;
+            }
+            if (t == null || t.pipe.socket().localAddress() == null) {
+                return;
+            }
+            String host = t.pipe.socket().localAddress().hostAddress();
+            agent.vertx().executeBlocking(() -> java.net.NetworkInterface.getByInetAddress(
+                    java.net.InetAddress.getByName(host)) != null, false).onComplete(ar -> {
+                if (ar.succeeded() && !ar.result() && transport == t) {
+                    suspect("the local address " + host + " went away (another network?)");
+                }
+            });
+        });
     }
 
     /** The current transport is gone, for whatever reason: detach and reconnect. */

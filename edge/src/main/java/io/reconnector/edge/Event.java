@@ -56,7 +56,11 @@ public enum Event {
     RECONNECTING,
     RESUMED,
     NEW_SESSION,
-    REJECTED;
+    REJECTED,
+    /** A local connection waited --connect-timeout for the relay's answer and was failed. */
+    CONNECT_TIMED_OUT,
+    /** The agent dropped a transport that is probably dead: it woke from sleep, or its local address went away. */
+    LINK_SUSPECT;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '.');
 

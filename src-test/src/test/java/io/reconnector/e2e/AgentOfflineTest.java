@@ -38,6 +38,33 @@ class AgentOfflineTest {
     }
 
     @Test
+    void offlineNewConnectionsFailWithinTheConnectTimeoutWithAClearAnswer() throws Exception {
+        String closed = Loopback.closedPort(Loopback.subnet());
+        String target = Loopback.closedPort(Loopback.subnet());
+        try (Proc agent = Proc.start("agent", List.of("agent", "--relay", closed, "--socks", "127.0.0.1:0",
+                "--forward", "127.0.0.1:0:" + target, "--connect-timeout", "1s", "--backoff-max", "200ms"))) {
+            agent.await(Event.AGENT_READY, START);
+            int socks = agent.await(Event.LISTENER_BOUND, j -> "socks".equals(j.getString("kind")), START).getInteger("port");
+            int forward = agent.await(Event.LISTENER_BOUND, j -> "forward".equals(j.getString("kind")), START).getInteger("port");
+
+            long started = System.nanoTime();
+            Curl.Result r = Curl.run("--socks5", "127.0.0.1:" + socks, "http://" + target + "/");
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(97, r.exit(), "curl reports a SOCKS failure: " + r);
+            assertTrue(r.stderr().contains("(4)"), "SOCKS reply 4, host unreachable: " + r.stderr());
+            assertTrue(tookMillis >= 900 && tookMillis < 8000, "failed after the 1 s timeout, not curl's own: " + tookMillis);
+
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), forward)) {
+                s.setSoTimeout(15_000);
+                java.io.IOException reset = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> s.getInputStream().read(), "a forward's application sees a reset, not a clean end");
+                assertTrue(reset.getMessage().contains("reset"), reset.toString());
+            }
+            agent.await(Event.CONNECT_TIMED_OUT, START);
+        }
+    }
+
+    @Test
     void aCaptivePortalIsNotMistakenForARelay() throws Exception {
         try (ServerSocket portal = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {

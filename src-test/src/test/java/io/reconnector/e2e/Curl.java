@@ -21,14 +21,19 @@ final class Curl {
     }
 
     static Result get(int socksPort, String url) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "20",
-                "--socks5-hostname", "127.0.0.1:" + socksPort, url));
+        return run("--socks5-hostname", "127.0.0.1:" + socksPort, url);
+    }
+
+    /** curl with these arguments after --silent --show-error --max-time 20. */
+    static Result run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "20"));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("curl hung: " + url);
+            throw new AssertionError("curl hung: " + cmd);
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
