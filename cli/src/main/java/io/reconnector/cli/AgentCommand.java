@@ -14,6 +14,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.reconnector.agent.ClientIdFile;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +27,29 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run the laptop agent: SOCKS5 and forwards whose connections survive a broken link.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--relay", required = true, converter = Converters.HostPortConverter.class,
-            description = "the relay (or the load balancer in front of relays), HOST:PORT")
+    @Option(names = ConfigFile.FLAG, paramLabel = "FILE",
+            description = "read settings from this TOML file, keys named like the long options (relay = \"HOST:PORT\", "
+                    + "forward = [\"…\"]); flags override it (default: ~/.config/reconnector/agent.toml when it exists)")
+    Path configFile;
+
+    @Option(names = "--relay", converter = Converters.HostPortConverter.class,
+            description = "the relay (or the load balancer in front of relays), HOST:PORT (required)")
     HostPort relay;
 
-    @Option(names = "--client-id", defaultValue = "-1", description = "session client id, 0..4294967295 (default: random)")
+    @Option(names = "--client-id", defaultValue = "-1",
+            description = "session client id, 0..4294967295 (default: the one kept in --state-dir for this relay)")
     long clientId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where the agent keeps its client id per relay, so a restart takes over its old session "
+                    + "at once (default: $XDG_STATE_HOME/reconnector or ~/.local/state/reconnector)")
+    Path stateDir;
 
     @Option(names = "--socks", converter = Converters.HostPortConverter.class,
             description = "serve SOCKS5 here, HOST:PORT (e.g. 127.0.0.1:1080)")
     HostPort socks;
 
-    @Option(names = "--forward", converter = Converters.ForwardConverter.class,
+    @Option(names = "--forward", converter = Converters.ForwardConverter.class, split = ",",
             description = "[BIND:]LPORT:IP:RPORT, like ssh -L (repeatable)")
     List<ForwardSpec> forwards = new ArrayList<>();
 
@@ -87,6 +101,10 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(logFormat);
+        if (relay == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no relay: give --relay HOST:PORT"
+                    + (configFile == null ? "" : ", or relay = \"HOST:PORT\" in " + configFile));
+        }
         if (socks == null && forwards.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "nothing to serve: give --socks HOST:PORT and/or --forward [BIND:]LPORT:IP:RPORT");
@@ -98,6 +116,21 @@ final class AgentCommand implements Callable<Integer> {
         if (deadAfter.compareTo(keepalive) <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--dead-after must be longer than --keepalive (a few keepalive intervals is right)");
+        }
+        ClientIdFile idFile = null; // held (locked) until the agent exits
+        if (clientId < 0) {
+            Path dir = stateDir != null ? stateDir : defaultStateDir();
+            try {
+                idFile = ClientIdFile.open(dir, relay);
+            } catch (java.io.IOException e) {
+                System.err.println("agent: cannot keep the client id in " + dir + ": " + e.getMessage());
+                return 1;
+            }
+            clientId = idFile.clientId();
+        }
+        if (configFile != null) {
+            new io.reconnector.edge.EventLog("agent", "agent").info(Event.CONFIG_READ, "settings from " + configFile
+                    + " (flags override it)", "file", configFile.toString());
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
                 backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections);
@@ -119,6 +152,7 @@ final class AgentCommand implements Callable<Integer> {
             vertx.close();
             return 1;
         }
+        ClientIdFile keptId = idFile;
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Stopping the agent ends its session on the relay (it prints one line); then Vert.x
@@ -137,10 +171,36 @@ final class AgentCommand implements Callable<Integer> {
                 // The process is exiting anyway; threads that did not stop in time end with it.
                 System.err.println("agent: Vert.x did not close cleanly: " + rootMessage(e));
             }
+            closeQuietly(keptId);
             done.countDown();
         }, "agent-stop"));
         done.await();
         return 0;
+    }
+
+    /** {@code $XDG_CONFIG_HOME/reconnector/agent.toml}, or under {@code ~/.config}. */
+    static Path defaultConfigFile() {
+        return xdg("XDG_CONFIG_HOME", ".config").resolve("reconnector").resolve("agent.toml");
+    }
+
+    /** {@code $XDG_STATE_HOME/reconnector}, or {@code ~/.local/state/reconnector}. */
+    static Path defaultStateDir() {
+        return xdg("XDG_STATE_HOME", ".local/state").resolve("reconnector");
+    }
+
+    private static Path xdg(String variable, String underHome) {
+        String set = System.getenv(variable);
+        return set != null && !set.isBlank() ? Path.of(set) : Path.of(System.getProperty("user.home")).resolve(underHome);
+    }
+
+    private static void closeQuietly(ClientIdFile f) {
+        if (f != null) {
+            try {
+                f.close();
+            } catch (java.io.IOException e) {
+                // the process is exiting: the lock goes with it
+            }
+        }
     }
 
     static String rootMessage(Throwable t) {

@@ -50,6 +50,8 @@ public enum Event {
     CONTROL_REFUSED,
     // --- agent ---
     AGENT_READY,
+    /** The agent read its settings from a config file. */
+    CONFIG_READ,
     AGENT_STOPPED,
     LISTENER_BOUND,
     RELAY_LOST,

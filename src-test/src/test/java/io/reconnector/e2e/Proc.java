@@ -7,6 +7,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,14 +28,32 @@ final class Proc implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Thread reader;
+    private final Path home;
+    /** The home is this process's alone (deleted when it is closed). */
+    private boolean ownHome;
     /** Every line the process printed, as printed. */
     final List<String> lines = new CopyOnWriteArrayList<>();
     /** The lines that carry an event, parsed. */
     final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
     private Proc(String name, List<String> command) throws IOException {
+        this(name, command, Files.createTempDirectory("reconnector-home-"));
+        ownHome = true;
+    }
+
+    /**
+     * @param home where the process keeps its state and looks for its config file
+     *             ({@code XDG_STATE_HOME} and {@code XDG_CONFIG_HOME} point under it): a fresh
+     *             directory per process unless a test restarts an agent on purpose, so no test
+     *             reads the developer's own {@code ~/.config/reconnector} or shares a client id
+     */
+    private Proc(String name, List<String> command, Path home) throws IOException {
         this.name = name;
-        this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        this.home = home;
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("XDG_STATE_HOME", home.resolve("state").toString());
+        builder.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        this.process = builder.start();
         reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -79,6 +99,11 @@ final class Proc implements AutoCloseable {
     /** The same with options for the JVM (a hosts file to resolve names from, say). */
     static Proc start(String name, List<String> jvmOptions, List<String> args) throws IOException {
         return new Proc(name, javaCommand(jvmOptions, args, true));
+    }
+
+    /** The same, keeping state and config under {@code home} (see the constructor). */
+    static Proc startIn(Path home, String name, List<String> args) throws IOException {
+        return new Proc(name, javaCommand(List.of(), args, true), home);
     }
 
     /** The same, logging text, as an operator's terminal shows it. */
@@ -214,6 +239,13 @@ final class Proc implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (ownHome) {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
         }
     }
 }
