@@ -42,6 +42,13 @@ final class Converters {
         }
     }
 
+    static final class NameRuleConverter implements CommandLine.ITypeConverter<io.reconnector.relay.NameRule> {
+        @Override
+        public io.reconnector.relay.NameRule convert(String value) {
+            return io.reconnector.relay.NameRule.parse(value);
+        }
+    }
+
     static final class ForwardConverter implements CommandLine.ITypeConverter<ForwardSpec> {
         @Override
         public ForwardSpec convert(String value) {

@@ -5,6 +5,7 @@ import io.reconnector.edge.EventLog;
 import io.reconnector.edge.HostPort;
 import io.reconnector.protocol.engine.EngineConfig;
 import io.reconnector.relay.RelayNode;
+import io.reconnector.relay.NameOptions;
 import io.reconnector.relay.RelayOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +60,11 @@ final class RelayCommand implements Callable<Integer> {
             description = "on SIGTERM, how long sessions with open connections keep being served (default ${DEFAULT-VALUE})")
     Duration drainGrace;
 
+    @Option(names = "--hosts-file", paramLabel = "FILE",
+            description = "names agents send are looked up here first (the /etc/hosts format; re-read when it "
+                    + "changes), then in the system's resolver")
+    java.nio.file.Path hostsFile;
+
     @Option(names = "--connect-timeout", converter = Converters.DurationConverter.class, defaultValue = "10s",
             description = "upstream dial timeout (default ${DEFAULT-VALUE})")
     Duration connectTimeout;
@@ -90,7 +96,8 @@ final class RelayCommand implements Callable<Integer> {
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
         RelayOptions options = new RelayOptions(listen, policy.allow, policy.deny, sessionTtl, keepalive, deadAfter, window, name,
                 connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec),
-                proxyProtocol, adminListen);
+                proxyProtocol, adminListen, new NameOptions(Flags.readable(spec, "--hosts-file", hostsFile),
+                policy.allowNames, policy.denyNames));
         RelayNode node;
         try {
             node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();

@@ -6,7 +6,8 @@ import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.engine.ClientSessionEngine;
 import io.reconnector.protocol.engine.Effect;
-import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.engine.Extensions;
+import io.reconnector.protocol.frame.Destination;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -43,6 +44,8 @@ public final class Agent extends VerticleBase {
     /** Written on the agent's loop, read by a scrape on another thread: volatile. */
     private volatile int localSockets;
     private final AgentMetrics metrics;
+    /** Requests that need to know whether the relay speaks the extension, in arrival order. */
+    private final List<Runnable> waitingForExtensions = new ArrayList<>();
     /** While stopping: completed once no connection is left in the session. */
     private Promise<Void> allClosed;
 
@@ -87,7 +90,7 @@ public final class Agent extends VerticleBase {
             boundForwardPorts.add(-1);
             bound.add(listen(f.bind(), f.localPort(), f).onSuccess(port -> {
                 boundForwardPorts.set(index, port);
-                log.info(Event.LISTENER_BOUND, "forward " + f.bind() + ":" + port + " -> " + f.target() + ":"
+                log.info(Event.LISTENER_BOUND, "forward " + f.bind() + ":" + port + " -> " + f.targetText() + ":"
                         + f.targetPort(), "kind", "forward", "port", port);
             }));
         }
@@ -109,7 +112,7 @@ public final class Agent extends VerticleBase {
             new LocalConnection(this, new SocketPipe(s), forward);
         });
         listeners.add(server);
-        String what = forward == null ? "--socks" : "--forward " + forward.localPort() + ":" + forward.target() + ":"
+        String what = forward == null ? "--socks" : "--forward " + forward.localPort() + ":" + forward.targetText() + ":"
                 + forward.targetPort();
         return server.listen(port, host).map(NetServer::actualPort).recover(t -> Future.failedFuture(
                 "cannot listen on " + host + ":" + port + " for " + what + ": " + io.reconnector.edge.Failures.human(t)));
@@ -188,15 +191,37 @@ public final class Agent extends VerticleBase {
 
     // ------------------------------------------------------------------ local connections
 
-    /** A local application connection wants the relay to dial {@code address:port}; -1 when no id is free. */
-    int open(LocalConnection local, Ipv4Address address, int port) {
+    /** A local application connection wants the relay to dial {@code destination:port}; -1 when no id is free. */
+    int open(LocalConnection local, Destination destination, int port) {
         int id = engine.nextFreeConnectionId();
         if (id < 0) {
             return -1;
         }
         locals.put(id, local);
-        run(engine.open(id, address, port));
+        run(engine.open(id, destination, port));
         return id;
+    }
+
+    /**
+     * Runs {@code then} once the agent knows whether the relay speaks the names-and-IPv6
+     * extension (at once if it knows; else a round trip after the relay is reached).
+     */
+    void whenExtensionsKnown(Runnable then) {
+        if (engine.extensions() != Extensions.State.UNKNOWN) {
+            then.run();
+        } else {
+            waitingForExtensions.add(then);
+        }
+    }
+
+    /** The relay said whether it resolves names: the requests that waited go on. */
+    void extensionsSettled(boolean offered) {
+        log.info(Event.RELAY_EXTENSIONS, offered ? "the relay resolves names and reaches IPv6 for us"
+                : "the relay speaks the seed protocol only: names are resolved here, IPv6 destinations are refused",
+                "names", offered);
+        List<Runnable> waiting = List.copyOf(waitingForExtensions);
+        waitingForExtensions.clear();
+        waiting.forEach(Runnable::run);
     }
 
     void localData(int id, Buffer data) {

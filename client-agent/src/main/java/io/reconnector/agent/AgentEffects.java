@@ -106,6 +106,11 @@ final class AgentEffects implements EffectApplier.Side {
     }
 
     @Override
+    public void extensionsSettled(Effect.ExtensionsSettled e) {
+        agent.extensionsSettled(e.offered());
+    }
+
+    @Override
     public void delivered(int connectionId, int bytes) {
         agent.metrics().down(bytes);
     }

@@ -3,6 +3,9 @@ package io.reconnector.agent;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.engine.Extensions;
+import io.reconnector.protocol.frame.Destination;
+import io.reconnector.protocol.frame.HostName;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.vertx.core.buffer.Buffer;
 
@@ -37,28 +40,78 @@ final class LocalConnection implements SocketPipe.Listener {
         } else {
             socks = null;
             pipe.listen(this);
-            open(forward.target(), forward.targetPort());
+            openTo(forward.target(), forward.targetPort());
         }
     }
 
-    private void open(Ipv4Address address, int port) {
-        id = agent.open(this, address, port);
+    /**
+     * Asks the relay for {@code destination}: at once for an IPv4 address; for a name or an IPv6
+     * address once the agent knows whether the relay speaks the extension — if it does, the relay
+     * resolves the name (this agent never does); if not, the name is resolved here and an IPv6
+     * destination is refused. All of it within --connect-timeout.
+     */
+    private void openTo(Destination destination, int port) {
+        startConnectTimer(destination, port);
+        if (!destination.needsExtension()) {
+            open(destination, port);
+            return;
+        }
+        agent.whenExtensionsKnown(() -> {
+            if (gone) {
+                return;
+            }
+            if (agent.engine().extensions() == Extensions.State.OFFERED) {
+                open(destination, port);
+            } else if (destination instanceof HostName name) {
+                resolveHere(name, port);
+            } else {
+                agent.log().debug(null, "refusing " + destination + ": the relay carries IPv4 destinations only");
+                fail(SocksNegotiation.EAFNOSUPPORT);
+            }
+        });
+    }
+
+    private void open(Destination destination, int port) {
+        id = agent.open(this, destination, port);
         if (id == NO_ID) {
             agent.log().info(null, "refusing a local connection: all 65,535 connection ids are in use");
             fail(ConnectFailed.EMFILE);
-            return;
         }
-        // Offline, the New Connection waits in the session for the relay to come back; the
-        // application should not wait longer than it would for a slow server.
+    }
+
+    /** Offline, the New Connection waits for the relay; the application should not wait longer than for a slow server. */
+    private void startConnectTimer(Destination destination, int port) {
         long timeout = agent.options().connectTimeout().toMillis();
         connectTimer = agent.vertx().setTimer(timeout, t -> {
             connectTimer = -1;
             if (!gone) {
-                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + address + ":" + port
+                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + destination + ":" + port
                         + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
                         ? "the relay is slow to dial" : "the relay is unreachable") + "; --connect-timeout)",
                         "timeout_ms", timeout);
                 fail(ConnectFailed.ETIMEDOUT); // its close sends Connection Closed, which cancels the dial
+            }
+        });
+    }
+
+    /** A seed-only relay takes IPv4 addresses only: the name is looked up here, as before the extension. */
+    private void resolveHere(HostName name, int port) {
+        agent.vertx().executeBlocking(() -> {
+            for (InetAddress a : InetAddress.getAllByName(name.name())) {
+                if (a instanceof Inet4Address) {
+                    return Ipv4Address.of(a.getAddress());
+                }
+            }
+            throw new java.net.UnknownHostException("no IPv4 address for " + name);
+        }, false).onComplete(ar -> {
+            if (gone) {
+                return;
+            }
+            if (ar.failed()) {
+                agent.log().info(null, "cannot resolve " + name + ": " + ar.cause().getMessage());
+                fail(ConnectFailed.NO_SUCH_HOST);
+            } else {
+                open(ar.result(), port);
             }
         });
     }
@@ -76,7 +129,7 @@ final class LocalConnection implements SocketPipe.Listener {
             pipe.close();
         } else if (next instanceof SocksNegotiation.Next.Connect connect) {
             pipe.pause(); // the engine resumes reading once the relay has connected and granted a window
-            resolveAndOpen(connect.target());
+            openTo(connect.target().destination(), connect.target().port());
         }
     }
 
@@ -93,31 +146,6 @@ final class LocalConnection implements SocketPipe.Listener {
             return;
         }
         agent.localData(id, data);
-    }
-
-    private void resolveAndOpen(SocksNegotiation.Target t) {
-        if (t.kind() == SocksNegotiation.Target.Kind.IPV4) {
-            open(Ipv4Address.parse(t.host()), t.port());
-            return;
-        }
-        agent.vertx().executeBlocking(() -> {
-            for (InetAddress a : InetAddress.getAllByName(t.host())) {
-                if (a instanceof Inet4Address) {
-                    return Ipv4Address.of(a.getAddress());
-                }
-            }
-            throw new java.net.UnknownHostException("no IPv4 address for " + t.host());
-        }, false).onComplete(ar -> {
-            if (gone) {
-                return;
-            }
-            if (ar.failed()) {
-                agent.log().info(null, "SOCKS: cannot resolve " + t.host() + ": " + ar.cause().getMessage());
-                fail(ConnectFailed.EHOSTUNREACH);
-            } else {
-                open(ar.result(), t.port());
-            }
-        });
     }
 
     /** Refuses the application: a SOCKS answer naming the errno, or a reset on a forward (it has no other way to say it). */

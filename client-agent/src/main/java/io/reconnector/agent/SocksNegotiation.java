@@ -23,6 +23,7 @@ import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.frame.Destination;
 
 import java.util.function.Consumer;
 
@@ -36,10 +37,12 @@ final class SocksNegotiation {
     /** The name the SOCKS codec gets in the socket's pipeline. */
     static final String CODEC = "socks";
 
-    /** Where a CONNECT request wants to go. */
-    record Target(String host, int port, Kind kind) {
-        enum Kind { IPV4, DOMAIN }
+    /** Where a CONNECT request wants to go: an address of either family, or a name. */
+    record Target(Destination destination, int port) {
     }
+
+    /** Linux's EAFNOSUPPORT: an IPv6 destination for a relay that carries IPv4 only (SOCKS5 reply 8). */
+    static final int EAFNOSUPPORT = 97;
 
     /** What the local connection does after a request. */
     sealed interface Next {
@@ -111,12 +114,7 @@ final class SocksNegotiation {
         if (request.type() != Socks5CommandType.CONNECT) {
             return refuse(Socks5CommandStatus.COMMAND_UNSUPPORTED, request.type() + " is not offered");
         }
-        if (request.dstAddrType() == Socks5AddressType.IPv6) {
-            // The protocol's New Connection carries an IPv4 address only.
-            return refuse(Socks5CommandStatus.ADDRESS_UNSUPPORTED, "IPv6 destinations are not carried");
-        }
-        Target.Kind kind = request.dstAddrType() == Socks5AddressType.IPv4 ? Target.Kind.IPV4 : Target.Kind.DOMAIN;
-        return new Next.Connect(new Target(request.dstAddr(), request.dstPort(), kind));
+        return target(request.dstAddr(), request.dstPort());
     }
 
     private Next command4(Socks4CommandRequest request) {
@@ -126,8 +124,19 @@ final class SocksNegotiation {
             return new Next.Close(request.type() + " is not offered");
         }
         // SOCKS4a puts a host name where SOCKS4 has an address; Netty hands over either as text.
-        Target.Kind kind = isIpv4Literal(request.dstAddr()) ? Target.Kind.IPV4 : Target.Kind.DOMAIN;
-        return new Next.Connect(new Target(request.dstAddr(), request.dstPort(), kind));
+        return target(request.dstAddr(), request.dstPort());
+    }
+
+    /**
+     * Netty gives every address type as text (IPv6 without brackets); a name that happens to be an
+     * address literal (curl --socks5-hostname 127.0.0.1) is that address, never looked up.
+     */
+    private Next target(String host, int port) {
+        try {
+            return new Next.Connect(new Target(Destination.parse(host), port));
+        } catch (IllegalArgumentException e) {
+            return refuse(Socks5CommandStatus.HOST_UNREACHABLE, "not a destination: " + e.getMessage());
+        }
     }
 
     private Next refuse(Socks5CommandStatus status, String why) {
@@ -158,7 +167,9 @@ final class SocksNegotiation {
             case ConnectFailed.ECONNREFUSED -> Socks5CommandStatus.CONNECTION_REFUSED;
             case ConnectFailed.EACCES -> Socks5CommandStatus.FORBIDDEN;
             case ConnectFailed.ENETUNREACH -> Socks5CommandStatus.NETWORK_UNREACHABLE;
-            case ConnectFailed.EHOSTUNREACH, ConnectFailed.ETIMEDOUT -> Socks5CommandStatus.HOST_UNREACHABLE;
+            case ConnectFailed.EHOSTUNREACH, ConnectFailed.ETIMEDOUT, ConnectFailed.NO_SUCH_HOST,
+                    ConnectFailed.NAME_LOOKUP_FAILED -> Socks5CommandStatus.HOST_UNREACHABLE;
+            case EAFNOSUPPORT -> Socks5CommandStatus.ADDRESS_UNSUPPORTED;
             default -> Socks5CommandStatus.FAILURE;
         };
     }
@@ -169,15 +180,6 @@ final class SocksNegotiation {
             if (pipeline.get(c) != null) {
                 pipeline.remove(c);
             }
-        }
-    }
-
-    static boolean isIpv4Literal(String host) {
-        try {
-            io.reconnector.protocol.frame.Ipv4Address.parse(host);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }

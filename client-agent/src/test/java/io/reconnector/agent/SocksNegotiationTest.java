@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.reconnector.protocol.frame.HostName;
+import io.reconnector.protocol.frame.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -85,7 +87,7 @@ class SocksNegotiationTest {
         assertEquals("0500", c.answered(), "no authentication chosen");
         c.sendByteByByte(CONNECT_IPV4);
         SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, c.last());
-        assertEquals(new SocksNegotiation.Target("127.0.0.1", 8080, SocksNegotiation.Target.Kind.IPV4), connect.target());
+        assertEquals(new SocksNegotiation.Target(Ipv4Address.parse("127.0.0.1"), 8080), connect.target());
         c.socks.answer(0);
         assertEquals(SUCCESS_V5, c.answered());
         c.send(HEX.formatHex("after".getBytes(StandardCharsets.US_ASCII)));
@@ -108,7 +110,7 @@ class SocksNegotiationTest {
         c.send(GREETING);
         c.send("05010003" + "0b" + HEX.formatHex("example.com".getBytes(StandardCharsets.US_ASCII)) + "0050");
         SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, c.last());
-        assertEquals(new SocksNegotiation.Target("example.com", 80, SocksNegotiation.Target.Kind.DOMAIN), connect.target());
+        assertEquals(new SocksNegotiation.Target(new HostName("example.com"), 80), connect.target());
     }
 
     @Test
@@ -130,7 +132,7 @@ class SocksNegotiationTest {
     }
 
     @Test
-    void bindAndIpv6AreRefusedWithTheirReplies() {
+    void bindIsRefusedAndIpv6IsAskedForAndRefusedWithReply8WhenTheRelayCannot() {
         Client bind = new Client();
         bind.send(GREETING + "05020001" + "7f000001" + "1f90");
         assertEquals("0500" + "05070001000000000000", bind.answered(), "reply 7: command not supported");
@@ -138,8 +140,11 @@ class SocksNegotiationTest {
 
         Client v6 = new Client();
         v6.send(GREETING + "05010004" + "00000000000000000000000000000001" + "0050");
-        assertEquals("0500" + "05080001000000000000", v6.answered(), "reply 8: address type not supported");
-        assertInstanceOf(SocksNegotiation.Next.Close.class, v6.last());
+        SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, v6.last());
+        assertEquals(new SocksNegotiation.Target(io.reconnector.protocol.frame.Ipv6Address.parse("::1"), 80), connect.target());
+        v6.answered();
+        v6.socks.answer(SocksNegotiation.EAFNOSUPPORT); // a seed-only relay carries IPv4 only
+        assertEquals("05080001000000000000", v6.answered(), "reply 8: address type not supported");
     }
 
     @Test
@@ -147,14 +152,14 @@ class SocksNegotiationTest {
         Client v4 = new Client();
         v4.send("0401" + "0050" + "7f000001" + "00"); // CONNECT 127.0.0.1:80, empty user id
         SocksNegotiation.Next.Connect c4 = assertInstanceOf(SocksNegotiation.Next.Connect.class, v4.last());
-        assertEquals(new SocksNegotiation.Target("127.0.0.1", 80, SocksNegotiation.Target.Kind.IPV4), c4.target());
+        assertEquals(new SocksNegotiation.Target(Ipv4Address.parse("127.0.0.1"), 80), c4.target());
         v4.socks.answer(0);
         assertEquals("005a000000000000", v4.answered(), "granted");
 
         Client v4a = new Client();
         v4a.send("0401" + "0050" + "00000001" + "00" + HEX.formatHex("db.internal".getBytes(StandardCharsets.US_ASCII)) + "00");
         SocksNegotiation.Next.Connect c4a = assertInstanceOf(SocksNegotiation.Next.Connect.class, v4a.last());
-        assertEquals(new SocksNegotiation.Target("db.internal", 80, SocksNegotiation.Target.Kind.DOMAIN), c4a.target());
+        assertEquals(new SocksNegotiation.Target(new HostName("db.internal"), 80), c4a.target());
         v4a.socks.answer(111);
         assertEquals("005b000000000000", v4a.answered(), "rejected or failed");
     }

@@ -52,6 +52,9 @@ public final class EffectApplier implements Effect.Handler {
 
         void protocolError(Effect.ProtocolError e);
 
+        /** Client only: whether the relay speaks the names-and-IPv6 extension is now known. */
+        void extensionsSettled(Effect.ExtensionsSettled e);
+
         /** {@code bytes} delivered on a connection were taken by its socket (for byte counters). */
         default void delivered(int connectionId, int bytes) {
         }
@@ -187,5 +190,10 @@ public final class EffectApplier implements Effect.Handler {
     @Override
     public void protocolError(Effect.ProtocolError e) {
         side.protocolError(e);
+    }
+
+    @Override
+    public void extensionsSettled(Effect.ExtensionsSettled e) {
+        side.extensionsSettled(e);
     }
 }

@@ -57,6 +57,8 @@ public enum Event {
     RELAY_LOST,
     RECONNECTING,
     RESUMED,
+    /** The agent learned whether its relay resolves names (the names-and-IPv6 extension). */
+    RELAY_EXTENSIONS,
     NEW_SESSION,
     REJECTED,
     /** A local connection waited --connect-timeout for the relay's answer and was failed. */

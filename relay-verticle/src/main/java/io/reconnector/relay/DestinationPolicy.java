@@ -1,6 +1,6 @@
 package io.reconnector.relay;
 
-import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.IpAddress;
 
 import java.util.List;
 import java.util.Set;
@@ -22,7 +22,11 @@ public final class DestinationPolicy {
             AddressRule.parse("127.0.0.0/8"),
             AddressRule.parse("0.0.0.0/8"),
             AddressRule.parse("224.0.0.0/4"),
-            AddressRule.parse("255.255.255.255/32"));
+            AddressRule.parse("255.255.255.255/32"),
+            AddressRule.parse("::1/128"),
+            AddressRule.parse("::/128"),
+            AddressRule.parse("fe80::/10"),
+            AddressRule.parse("ff00::/8"));
 
     /** An answer and the rule that gave it, for the log and for {@code reconnector policy}. */
     public record Decision(boolean allowed, String rule) {
@@ -31,7 +35,7 @@ public final class DestinationPolicy {
     private final List<AddressRule> allow;
     private final List<AddressRule> deny;
     private final Set<Integer> ownPorts;
-    private final Predicate<Ipv4Address> ownAddress;
+    private final Predicate<IpAddress> ownAddress;
 
     /** A policy that knows nothing of a relay's own ports (the {@code policy} command's dry run). */
     public DestinationPolicy(List<AddressRule> allow, List<AddressRule> deny) {
@@ -43,14 +47,14 @@ public final class DestinationPolicy {
      * @param ownAddress whether an address is one of this relay's own (loopback, its interfaces)
      */
     public DestinationPolicy(List<AddressRule> allow, List<AddressRule> deny, Set<Integer> ownPorts,
-                             Predicate<Ipv4Address> ownAddress) {
+                             Predicate<IpAddress> ownAddress) {
         this.allow = List.copyOf(allow);
         this.deny = List.copyOf(deny);
         this.ownPorts = Set.copyOf(ownPorts);
         this.ownAddress = ownAddress;
     }
 
-    public Decision decide(Ipv4Address address, int port) {
+    public Decision decide(IpAddress address, int port) {
         for (AddressRule r : deny) {
             if (r.matches(address, port)) {
                 return new Decision(false, "--deny " + r);
@@ -69,7 +73,7 @@ public final class DestinationPolicy {
     }
 
     /** Null when the destination may be dialled, else the rule that forbids it (for the log). */
-    public String refusal(Ipv4Address address, int port) {
+    public String refusal(IpAddress address, int port) {
         Decision d = decide(address, port);
         return d.allowed() ? null : d.rule();
     }

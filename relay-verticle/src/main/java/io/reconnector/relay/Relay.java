@@ -45,6 +45,7 @@ public final class Relay extends VerticleBase {
     /** The cluster plane's ports on this node (Hazelcast, event bus): never a destination. */
     private Set<Integer> clusterPorts = Set.of();
     private DestinationPolicy policy;
+    private DestinationResolver destinations;
     private final EventLog log;
     private final HandshakeRouter router = new HandshakeRouter(this);
     private SessionStore store;
@@ -113,6 +114,8 @@ public final class Relay extends VerticleBase {
                     own.add(actualPort);
                     own.add(actualPeerPort);
                     policy = new DestinationPolicy(options.allow(), options.deny(), own, OwnAddresses.ofThisHost()::contains);
+                    destinations = new DestinationResolver(policy, options.names().allow(), options.names().deny(),
+                            new NameResolver(vertx, options.names().hostsFile()));
                     log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                             + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
                             + ", " + clientPort.describe() + ")",
@@ -152,6 +155,11 @@ public final class Relay extends VerticleBase {
 
     DestinationPolicy policy() {
         return policy;
+    }
+
+    /** From a New Connection's destination to the address to dial (names resolved, policy applied). */
+    DestinationResolver destinations() {
+        return destinations;
     }
 
     /** A limit refused something: counted, and logged (a flood of them as one line per ten seconds). */

@@ -6,6 +6,7 @@ import io.reconnector.edge.Event;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.frame.ConnectFailed;
+import io.reconnector.protocol.frame.IpAddress;
 import io.reconnector.store.ConnectionRecord;
 import io.reconnector.store.SessionRecord;
 import io.vertx.core.AsyncResult;
@@ -77,17 +78,42 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
             refuseByLimit(o, Limits.Limit.CONNECTION_RATE, "more than " + limits.maxConnectionsPerSecond() + " a second");
             return;
         }
-        String refusal = relay().policy().refusal(o.address(), o.port());
-        if (refusal != null) {
-            relay().metrics().connectionDenied();
-            session.log.infoLimited(Event.CONNECTION_REFUSED, "connection " + id + " to " + o.address() + ":" + o.port()
-                    + " refused: " + refusal, "connection_id", id, "destination", o.address() + ":" + o.port(),
-                    "errno", ConnectFailed.EACCES, "rule", refusal);
-            session.run(session.engine.upstreamFailed(id, o.token(), ConnectFailed.EACCES));
+        relay().destinations().resolve(o.destination(), o.port()).onComplete(resolved -> {
+            if (!session.engine.dialWanted(id, o.token())) {
+                return; // cancelled by the client, or the session ended, while the name was looked up
+            }
+            if (resolved.failed()) {
+                refuse(o, resolved.cause());
+            } else {
+                recordThenDial(o, resolved.result());
+            }
+        });
+    }
+
+    /** The destination is not dialled: Connect Failed with the refusal's errno. */
+    private void refuse(Effect.OpenUpstream o, Throwable cause) {
+        int id = o.connectionId();
+        String to = o.destination() + ":" + o.port();
+        if (!(cause instanceof DestinationResolver.Refused refused)) {
+            session.log.warn(Event.CONNECTION_REFUSED, "connection " + id + " to " + to + " not dialled: " + cause,
+                    "connection_id", id, "destination", to);
+            session.run(session.engine.upstreamFailed(id, o.token(), ConnectFailed.EHOSTUNREACH));
             return;
         }
+        if (refused.errno == ConnectFailed.EACCES) {
+            relay().metrics().connectionDenied();
+        }
+        session.log.infoLimited(Event.CONNECTION_REFUSED, "connection " + id + " to " + to + " refused: "
+                + refused.getMessage(), "connection_id", id, "destination", to, "errno", refused.errno,
+                "rule", refused.getMessage());
+        session.run(session.engine.upstreamFailed(id, o.token(), refused.errno));
+    }
+
+    private void recordThenDial(Effect.OpenUpstream o, IpAddress address) {
+        int id = o.connectionId();
+        String recorded = o.destination() instanceof IpAddress ? address.toString() : o.destination() + " (" + address + ")";
         UpstreamTable.Upstream u = session.upstreams.dialling(id, o.token(), new ConnectionRecord(id,
-                o.address().toString(), o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
+                recorded, o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
         session.replicator.changed();
         long asked = System.nanoTime();
         // Recorded before it is dialled, so a node that takes this session over never dials it twice.
@@ -99,11 +125,11 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
                 notRecorded(u, o, stored.cause());
                 return;
             }
-            long recorded = System.nanoTime();
-            relay().dialer().dial(o.address(), o.port()).onComplete(ar -> {
+            long recordedAt = System.nanoTime();
+            relay().dialer().dial(address, o.port()).onComplete(ar -> {
                 if (session.log.debugEnabled()) {
                     session.log.debug(null, String.format("connection %d: recorded in %.2f ms, dialled in %.2f ms",
-                            id, (recorded - asked) / 1e6, (System.nanoTime() - recorded) / 1e6));
+                            id, (recordedAt - asked) / 1e6, (System.nanoTime() - recordedAt) / 1e6));
                 }
                 dialled(u, o, ar);
             });
@@ -137,7 +163,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         if (ar.failed()) {
             session.upstreams.remove(u.id);
             session.replicator.changed();
-            session.log.debug(null, "connection " + u.id + " to " + o.address() + ":" + o.port() + " failed: "
+            session.log.debug(null, "connection " + u.id + " to " + o.destination() + ":" + o.port() + " failed: "
                     + ar.cause().getMessage());
             session.run(session.engine.upstreamFailed(u.id, o.token(), Errnos.of(ar.cause())));
             return;
@@ -146,6 +172,11 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         u.connected(new SocketPipe(ar.result()));
         session.replicator.changed();
         session.run(session.engine.upstreamConnected(u.id, o.token()));
+    }
+
+    @Override
+    public void extensionsSettled(Effect.ExtensionsSettled e) {
+        throw new IllegalStateException("a server engine emitted the client-only effect " + e);
     }
 
     @Override

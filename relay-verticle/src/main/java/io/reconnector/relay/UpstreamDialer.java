@@ -1,6 +1,6 @@
 package io.reconnector.relay;
 
-import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.IpAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -20,7 +20,7 @@ public final class UpstreamDialer {
                 .setReconnectAttempts(0));
     }
 
-    public Future<NetSocket> dial(Ipv4Address address, int port) {
-        return client.connect(port, address.toString());
+    public Future<NetSocket> dial(IpAddress address, int port) {
+        return client.connect(port, address.toString()); // a literal: nothing is looked up
     }
 }

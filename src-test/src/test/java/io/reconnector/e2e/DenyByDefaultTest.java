@@ -49,9 +49,16 @@ class DenyByDefaultTest {
         assertTrue(policy(1, concat(rules, "10.0.0.7:22")).contains("deny 10.0.0.7:22 (--deny 10.0.0.7/32:22)"));
         assertTrue(policy(1, concat(rules, "192.168.1.1:80")).contains("deny 192.168.1.1:80 (no --allow matches it)"));
         assertTrue(policy(0, "--allow", "any", "8.8.8.8:53").contains("allow 8.8.8.8:53 (--allow any)"));
-        // A name is refused, not looked up: the dry run sends nothing anywhere.
-        String name = policy(2, "--allow", "any", "db.invalid:5432");
-        assertTrue(name.contains("'db.invalid:5432' is not a destination") && name.contains("IPv4 address"), name);
+        // A name is checked against the name rules only, never looked up: the dry run sends nothing anywhere.
+        String name = policy(0, "--allow", "any", "db.invalid:5432");
+        assertTrue(name.contains("allow db.invalid:5432 (the name rules allow it; a relay then checks each address"), name);
+        assertTrue(policy(1, "--allow", "any", "--allow-name", "*.svc.cluster.local", "db.invalid:5432")
+                .contains("deny db.invalid:5432 (no --allow-name matches it)"));
+        assertTrue(policy(1, "--allow", "fd00::/8", "--deny", "[fd00::7]:22", "[fd00::7]:22")
+                .contains("deny [fd00::7]:22 (--deny [fd00::7/128]:22)"));
+        assertTrue(policy(0, "--allow", "fd00::/8", "[fd00::7]:5432").contains("allow [fd00::7]:5432 (--allow fd00::/8)"));
+        String notOne = policy(2, "--allow", "any", "db invalid:5432");
+        assertTrue(notOne.contains("'db invalid:5432' is not a destination"), notOne);
         String badRule = policy(2, "--allow", "10.0.0.0/33", "10.0.0.1:80");
         assertTrue(badRule.contains("CIDR[:PORT[-PORT]]"), badRule);
     }

@@ -6,7 +6,9 @@ import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.Frame;
-import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.ConnectionClosed;
+import io.reconnector.protocol.frame.Destination;
+import io.reconnector.protocol.frame.Keepalive;
 import io.reconnector.protocol.frame.NewConnection;
 import io.reconnector.protocol.frame.ReconnectSession;
 import io.reconnector.protocol.frame.SequencedFrame;
@@ -29,9 +31,19 @@ public final class ClientSessionEngine extends SessionEngine {
     private boolean sessionExists;
     private boolean startSent;
     private int lastAllocatedId;
+    /** What we know of the relay's extension ({@link Extensions}). */
+    private Extensions.State extensions;
+    /** The message id of the latest probe (Closed for connection 0), -1 before any is assigned. */
+    private int probeId = -1;
 
     public ClientSessionEngine(long clientId, EngineConfig config) {
         super(clientId, config);
+        extensions = config.extensions() ? Extensions.State.UNKNOWN : Extensions.State.ABSENT;
+    }
+
+    /** Whether names and IPv6 addresses may go to the relay; UNKNOWN until a round trip after the handshake. */
+    public Extensions.State extensions() {
+        return extensions;
     }
 
     /** A new transport is up: send the handshake. */
@@ -58,10 +70,17 @@ public final class ClientSessionEngine extends SessionEngine {
         return -1;
     }
 
-    /** An application wants a connection: send New Connection (now or after the next handshake). */
-    public List<Effect> open(int connectionId, Ipv4Address address, int port) {
+    /**
+     * An application wants a connection: send New Connection (now or after the next handshake).
+     * A name or an IPv6 address only once the relay has offered the extension.
+     */
+    public List<Effect> open(int connectionId, Destination destination, int port) {
         if (state.connections.containsKey(connectionId)) {
             throw new IllegalArgumentException("connection id " + connectionId + " is in use");
+        }
+        if (destination.needsExtension() && extensions != Extensions.State.OFFERED) {
+            throw new IllegalStateException("the relay has not offered the extension " + destination
+                    + " needs (it is " + extensions + ")");
         }
         lastAllocatedId = connectionId;
         if (state.attached()) {
@@ -71,7 +90,7 @@ public final class ClientSessionEngine extends SessionEngine {
         state.connections.put(connectionId, c);
         sender.append(id -> {
             c.openMessageId = id;
-            return new NewConnection(id, connectionId, address, port);
+            return new NewConnection(id, connectionId, destination, port);
         }, c);
         return state.drain();
     }
@@ -102,6 +121,7 @@ public final class ClientSessionEngine extends SessionEngine {
                 failConnectionsLostWithTheOldHome(started.lastAcked());
             }
             resumeFrom(started.lastAcked(), !startSent);
+            sayHello();
         } else if (frame instanceof SessionRejected rejected) {
             if (rejected.clientCode() != state.clientId) {
                 throw new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
@@ -114,6 +134,40 @@ public final class ClientSessionEngine extends SessionEngine {
         }
     }
 
+    /**
+     * Until the relay's answer is known: hello, then the probe (see {@link Extensions}). On a
+     * resume an older probe may be retransmitted ahead of the new hello; only the latest probe's
+     * ack, which a relay that speaks the extension sends after its hello, means "absent".
+     */
+    private void sayHello() {
+        if (extensions != Extensions.State.UNKNOWN) {
+            return;
+        }
+        state.send(Extensions.hello(state.log.lastAssigned()));
+        probeId = -1;
+        sender.append(id -> {
+            probeId = id;
+            return new ConnectionClosed(id, Keepalive.NO_CONNECTION);
+        }, new Connection(Keepalive.NO_CONNECTION)); // a connection of no table: its ack frees nothing
+    }
+
+    @Override
+    void onHello() {
+        if (state.config.extensions() && extensions != Extensions.State.OFFERED) {
+            extensions = Extensions.State.OFFERED;
+            state.emit(new Effect.ExtensionsSettled(true));
+        }
+    }
+
+    @Override
+    void afterReceive() {
+        if (extensions == Extensions.State.UNKNOWN && probeId >= 0
+                && !Serial16.isAfter(probeId, state.log.ackedThrough())) {
+            extensions = Extensions.State.ABSENT;
+            state.emit(new Effect.ExtensionsSettled(false));
+        }
+    }
+
     /** The session cannot go on: its connections are reset and the next attach starts a new one. */
     private void sessionOver(Effect.Rejected.Why why) {
         for (Connection c : new ArrayList<>(state.connections.values())) {
@@ -123,6 +177,7 @@ public final class ClientSessionEngine extends SessionEngine {
         }
         resetSession();
         sessionExists = false;
+        probeId = -1; // gone with the old session's log; while UNKNOWN the new session says hello again
         state.link = Link.DETACHED;
         state.emit(new Effect.Rejected(why));
     }

@@ -2,7 +2,7 @@ package io.reconnector.protocol.engine;
 
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.frame.Frame;
-import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.Destination;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -45,6 +45,8 @@ public sealed interface Effect {
         void transportDead(TransportDead e);
 
         void protocolError(ProtocolError e);
+
+        void extensionsSettled(ExtensionsSettled e);
     }
 
     /** Write this frame to the transport. */
@@ -88,7 +90,7 @@ public sealed interface Effect {
     }
 
     /** Server only: dial the upstream; answer with upstreamConnected or upstreamFailed quoting the token. */
-    record OpenUpstream(int connectionId, Ipv4Address address, int port, long token) implements Effect {
+    record OpenUpstream(int connectionId, Destination destination, int port, long token) implements Effect {
         @Override
         public void applyTo(Handler h) {
             h.openUpstream(this);
@@ -100,6 +102,17 @@ public sealed interface Effect {
         @Override
         public void applyTo(Handler h) {
             h.abandonDial(this);
+        }
+    }
+
+    /**
+     * Client only: the client now knows whether its relay speaks the names-and-IPv6 extension
+     * ({@link Extensions}); requests that waited for this may go (or be resolved locally).
+     */
+    record ExtensionsSettled(boolean offered) implements Effect {
+        @Override
+        public void applyTo(Handler h) {
+            h.extensionsSettled(this);
         }
     }
 

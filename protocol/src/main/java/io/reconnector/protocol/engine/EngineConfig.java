@@ -15,9 +15,12 @@ package io.reconnector.protocol.engine;
  *                           window the peer grants (our own memory, not the peer's, bounds it)
  * @param bufferBudgetBytes  the most this session holds of data read from its local sockets and
  *                           not yet acked by the peer; reading pauses at the budget
+ * @param extensions         speak the names-and-IPv6 extension when the peer does (docs/PROTOCOL.md,
+ *                           "Extensions"); off, the engine is exactly a seed-only peer (tests, interop)
  */
 public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEveryMessages, int maxUnacked,
-                           long keepaliveMillis, long deadMillis, long sendCapBytes, long bufferBudgetBytes) {
+                           long keepaliveMillis, long deadMillis, long sendCapBytes, long bufferBudgetBytes,
+                           boolean extensions) {
     /** The largest window a frame can carry: 65,535 × 256 bytes; keep headroom below it. */
     public static final int MAX_RECEIVE_WINDOW = 8 << 20;
     public static final int DEFAULT_RECEIVE_WINDOW = 1 << 20;
@@ -58,7 +61,7 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
     public static EngineConfig serverDefaults() {
         return new EngineConfig(DEFAULT_RECEIVE_WINDOW, 32 * 1024, 64, io.reconnector.protocol.Serial16.HALF,
                 DEFAULT_KEEPALIVE_SECONDS * 1000L, SERVER_DEFAULT_DEAD_SECONDS * 1000L, DEFAULT_SEND_CAP,
-                DEFAULT_BUFFER_BUDGET);
+                DEFAULT_BUFFER_BUDGET, true);
     }
 
     /** The agent's defaults. */
@@ -76,24 +79,30 @@ public record EngineConfig(int receiveWindowBytes, int maxDataFrame, int ackEver
     }
 
     public EngineConfig withReceiveWindow(int bytes) {
-        return new EngineConfig(bytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
+        return new EngineConfig(bytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes, extensions);
     }
 
     public EngineConfig withTiming(long keepalive, long dead) {
-        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepalive, dead, sendCapBytes, bufferBudgetBytes);
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepalive, dead, sendCapBytes, bufferBudgetBytes, extensions);
     }
 
     public EngineConfig withMaxDataFrame(int bytes) {
-        return new EngineConfig(receiveWindowBytes, bytes, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
+        return new EngineConfig(receiveWindowBytes, bytes, ackEveryMessages, maxUnacked, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes, extensions);
     }
 
     /** Our own bounds: at most {@code cap} ahead of acks per connection, {@code budget} per session. */
     public EngineConfig withBuffers(long cap, long budget) {
         return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis,
-                deadMillis, cap, budget);
+                deadMillis, cap, budget, extensions);
+    }
+
+    /** Off: a seed-only peer, which neither offers nor accepts the extension. */
+    public EngineConfig withExtensions(boolean on) {
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, maxUnacked, keepaliveMillis,
+                deadMillis, sendCapBytes, bufferBudgetBytes, on);
     }
 
     public EngineConfig withMaxUnacked(int n) {
-        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, n, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes);
+        return new EngineConfig(receiveWindowBytes, maxDataFrame, ackEveryMessages, n, keepaliveMillis, deadMillis, sendCapBytes, bufferBudgetBytes, extensions);
     }
 }

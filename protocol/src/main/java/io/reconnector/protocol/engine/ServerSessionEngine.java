@@ -113,6 +113,12 @@ public final class ServerSessionEngine extends SessionEngine {
         return state.drain();
     }
 
+    /** Whether connection {@code id} still waits for the dial {@code token} (the client has not cancelled it). */
+    public boolean dialWanted(int connectionId, long token) {
+        Connection c = state.connections.get(connectionId);
+        return c != null && c.dialToken == token && c.state == Connection.State.OPENING && !c.socketGone;
+    }
+
     /** The dial named by {@code token} failed (or policy forbade it): answer Connect Failed. */
     public List<Effect> upstreamFailed(int connectionId, long token, int errno) {
         Connection c = state.connections.get(connectionId);
@@ -139,10 +145,22 @@ public final class ServerSessionEngine extends SessionEngine {
         state.emit(new Effect.CloseConnection(c.id, CloseReason.ABORTED_BY_PEER));
     }
 
+    /** A client said hello: say it back at once, so it arrives before the ack of the client's probe. */
+    @Override
+    void onHello() {
+        if (state.config.extensions()) {
+            state.send(Extensions.hello(state.log.lastAssigned()));
+        }
+    }
+
     @Override
     void onConnectionMessage(SequencedFrame frame) throws ProtocolException {
         if (!(frame instanceof NewConnection nc)) {
             throw new ProtocolException(ProtocolViolation.WRONG_DIRECTION, "server received " + frame);
+        }
+        if (nc.type().extension() && !state.config.extensions()) {
+            // What a seed-only relay's decoder would say of a code it does not know.
+            throw new ProtocolException(ProtocolViolation.UNKNOWN_CODE, String.format("0x%02x", nc.code()));
         }
         if (state.connections.containsKey(nc.connectionId())) {
             throw new ProtocolException(ProtocolViolation.CONNECTION_IN_USE, "connection id " + nc.connectionId());
@@ -150,6 +168,6 @@ public final class ServerSessionEngine extends SessionEngine {
         Connection c = new Connection(nc.connectionId());
         c.dialToken = nextDialToken++;
         state.connections.put(c.id, c);
-        state.emit(new Effect.OpenUpstream(c.id, nc.address(), nc.port(), c.dialToken));
+        state.emit(new Effect.OpenUpstream(c.id, nc.destination(), nc.port(), c.dialToken));
     }
 }

@@ -71,10 +71,14 @@ public abstract class SessionEngine {
             } else if (frame instanceof Ack a) {
                 receiver.onAck(a);
             } else if (frame instanceof Keepalive k) {
+                if (Extensions.isHello(k)) {
+                    onHello();
+                }
                 receiver.onKeepalive(k);
             } else {
                 throw new ProtocolException(ProtocolViolation.SECOND_HANDSHAKE, frame.toString());
             }
+            afterReceive();
         } catch (ProtocolException e) {
             state.emit(new Effect.ProtocolError(e));
             detach();
@@ -253,6 +257,13 @@ public abstract class SessionEngine {
 
     /** The peer's Connection Closed came for a connection that never opened (its socket is marked gone). */
     abstract void onClosedWhileOpening(Connection c);
+
+    /** The peer said hello on connection 0 (the extension's negotiation, {@link Extensions}). */
+    abstract void onHello();
+
+    /** After each frame received and handled on an attached transport. */
+    void afterReceive() {
+    }
 
     // ------------------------------------------------------------------ attach / detach
 

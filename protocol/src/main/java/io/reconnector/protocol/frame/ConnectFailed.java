@@ -10,6 +10,14 @@ public record ConnectFailed(int messageId, int connectionId, int errno) implemen
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTUNREACH = 113;
+    /**
+     * Extension (names): the relay found no address for the name. Linux has no errno for it; this
+     * is getaddrinfo's EAI_NONAME (-2) as 0x1000 + 2. Sent only to a client that sent a name, so
+     * only to one that speaks the extension.
+     */
+    public static final int NO_SUCH_HOST = 0x1002;
+    /** Extension (names): the relay's resolver failed for now (EAI_AGAIN, -3): 0x1000 + 3. */
+    public static final int NAME_LOOKUP_FAILED = 0x1003;
 
     public ConnectFailed {
         FrameType.checkU16(messageId, "message id");

@@ -71,6 +71,28 @@ public final class FrameDecoder {
         return partial == null ? 0 : partial.length();
     }
 
+    /**
+     * A named New Connection: its header, then as many name bytes as its length byte says. The
+     * name is checked here, once complete, so a frame with an empty or malformed name is a
+     * protocol error (the transport closes) rather than an exception deep in the parser.
+     */
+    private static int nameFrameSize(Buffer in, int pos, int end) throws ProtocolException {
+        FrameType type = FrameType.NEW_CONNECTION_NAME;
+        if (end - pos < type.size()) {
+            return NEED_MORE;
+        }
+        int length = in.getUnsignedByte(pos + FrameType.NAME_LENGTH_OFFSET);
+        int size = type.size() + length;
+        if (end - pos >= size) {
+            try {
+                HostName.ofBytes(in.getBytes(pos + type.size(), pos + size));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException(ProtocolViolation.MALFORMED, e.getMessage());
+            }
+        }
+        return size;
+    }
+
     /** The whole size of the frame starting at {@code pos}, or {@link #NEED_MORE}. */
     static int frameSize(Buffer in, int pos, int end) throws ProtocolException {
         if (pos >= end) {
@@ -80,6 +102,9 @@ public final class FrameDecoder {
         FrameType type = FrameType.ofCode(code);
         if (type == null) {
             throw new ProtocolException(ProtocolViolation.UNKNOWN_CODE, String.format("0x%02x", code));
+        }
+        if (type == FrameType.NEW_CONNECTION_NAME) {
+            return nameFrameSize(in, pos, end);
         }
         if (type != FrameType.DATA) {
             return type.size();

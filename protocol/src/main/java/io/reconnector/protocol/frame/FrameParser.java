@@ -33,6 +33,23 @@ final class FrameParser {
         return a;
     }
 
+    private Ipv6Address ipv6() {
+        Ipv6Address a = new Ipv6Address(in.getLong(pos), in.getLong(pos + 8));
+        pos += 16;
+        return a;
+    }
+
+    /** Its name was checked when the frame was sized ({@link FrameDecoder}), so it is a valid {@link HostName}. */
+    private NewConnection newConnectionToName() {
+        int messageId = u16();
+        int connectionId = u16();
+        int port = u16();
+        int length = in.getUnsignedByte(pos);
+        HostName name = HostName.ofBytes(in.getBytes(pos + 1, pos + 1 + length));
+        pos += 1 + length;
+        return new NewConnection(messageId, connectionId, name, port);
+    }
+
     /** The frame of {@code size} bytes at {@code start}; its code is one {@link FrameType} defines. */
     static Frame parse(Buffer in, int start, int size) {
         FrameType type = FrameType.ofCode(in.getUnsignedByte(start));
@@ -43,6 +60,8 @@ final class FrameParser {
             case SESSION_STARTED -> new SessionStarted(p.u32(), p.u16());
             case SESSION_REJECTED -> new SessionRejected(p.u32());
             case NEW_CONNECTION -> new NewConnection(p.u16(), p.u16(), p.ipv4(), p.u16());
+            case NEW_CONNECTION_IPV6 -> new NewConnection(p.u16(), p.u16(), p.ipv6(), p.u16());
+            case NEW_CONNECTION_NAME -> p.newConnectionToName();
             case CONNECTED -> new Connected(p.u16(), p.u16(), p.u16());
             case CONNECT_FAILED -> new ConnectFailed(p.u16(), p.u16(), p.u16());
             case CONNECTION_EOF -> new ConnectionEof(p.u16(), p.u16());

@@ -10,6 +10,10 @@ public enum FrameType {
     SESSION_STARTED(0x03, 7),
     SESSION_REJECTED(0x04, 5),
     NEW_CONNECTION(0x10, 11),
+    /** Extension (names and IPv6): New Connection to an IPv6 address. */
+    NEW_CONNECTION_IPV6(0x15, 23),
+    /** Extension (names and IPv6): New Connection to a host name; the size is its header's, before the name. */
+    NEW_CONNECTION_NAME(0x16, 8),
     CONNECTED(0x11, 7),
     CONNECT_FAILED(0x12, 7),
     CONNECTION_EOF(0x13, 5),
@@ -22,6 +26,8 @@ public enum FrameType {
     public static final int MAX_DATA_LENGTH = 0xFFFF;
     /** Where Data's length field sits: after code, message id, connection id and window. */
     public static final int DATA_LENGTH_OFFSET = 7;
+    /** Where a named New Connection's name length (one byte) sits: after code, message id, connection id and port. */
+    public static final int NAME_LENGTH_OFFSET = 7;
     /** The largest whole frame: a Data header and a full payload. */
     public static final int MAX_FRAME_SIZE = 9 + MAX_DATA_LENGTH;
 
@@ -46,9 +52,14 @@ public enum FrameType {
         return code;
     }
 
-    /** The whole frame's size; for {@link #DATA}, the size of its header. */
+    /** The whole frame's size; for {@link #DATA} and {@link #NEW_CONNECTION_NAME}, the size of its header. */
     public int size() {
         return size;
+    }
+
+    /** Whether the frame is one of the extension's, which a seed-only peer must never receive. */
+    public boolean extension() {
+        return this == NEW_CONNECTION_IPV6 || this == NEW_CONNECTION_NAME;
     }
 
     /** The type with this code byte, or null for a code the protocol does not define. */

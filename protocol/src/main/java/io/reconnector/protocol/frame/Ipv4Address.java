@@ -1,7 +1,7 @@
 package io.reconnector.protocol.frame;
 
 /** An IPv4 address as the 32 bits the wire carries, network order. */
-public record Ipv4Address(int bits) {
+public record Ipv4Address(int bits) implements IpAddress {
 
     public static Ipv4Address of(byte[] octets) {
         if (octets.length != 4) {
@@ -33,6 +33,12 @@ public record Ipv4Address(int bits) {
         return of(octets);
     }
 
+    @Override
+    public FrameType newConnectionType() {
+        return FrameType.NEW_CONNECTION;
+    }
+
+    @Override
     public byte[] octets() {
         return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
     }

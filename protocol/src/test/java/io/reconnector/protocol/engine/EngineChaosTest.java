@@ -251,7 +251,7 @@ class EngineChaosTest {
             if (e instanceof Effect.Send s) {
                 link.serverSent(s.frame());
             } else if (e instanceof Effect.OpenUpstream o) {
-                pendingDials.add(new long[] {o.connectionId(), o.token(), o.address().bits()});
+                pendingDials.add(new long[] {o.connectionId(), o.token(), ((io.reconnector.protocol.frame.Ipv4Address) o.destination()).bits()});
             } else if (e instanceof Effect.AbandonDial) {
                 // the client gave up on the connection while it was being dialled
             } else {
@@ -307,6 +307,8 @@ class EngineChaosTest {
             link.cut();
         } else if (e instanceof Effect.ProtocolError pe) {
             fail("protocol error between two correct engines", pe.error());
+        } else if (e instanceof Effect.ExtensionsSettled settled) {
+            assertTrue(settled.offered(), "two engines that both speak the extension agree on it, whatever the link loses");
         } else if (!(e instanceof Effect.Established)) {
             fail("unexpected effect " + e);
         }

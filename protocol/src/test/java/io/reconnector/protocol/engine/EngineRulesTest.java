@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract's rules one at a time, driving a single engine with hand-made frames. */
 class EngineRulesTest {
-    private static final EngineConfig CONFIG = EngineConfig.serverDefaults().withReceiveWindow(4096).withTiming(1000, 3000);
+    /** The seed contract's rules, so both engines as seed-only peers (the extension is tested in ExtensionsTest). */
+    private static final EngineConfig CONFIG = EngineConfig.serverDefaults().withReceiveWindow(4096).withTiming(1000, 3000)
+            .withExtensions(false);
     private static final Ipv4Address LOCAL = Ipv4Address.parse("127.0.0.1");
 
     private static List<Frame> sent(List<Effect> effects) {

@@ -21,6 +21,9 @@ class FrameDecoderTest {
                 new SessionStarted(7, 3),
                 new SessionRejected(9),
                 new NewConnection(0, 1, Ipv4Address.parse("127.0.0.1"), 8080),
+                new NewConnection(1, 2, Ipv6Address.parse("fd00::5"), 5432),
+                new NewConnection(2, 3, new HostName("db.internal"), 5432),
+                new NewConnection(3, 4, new HostName("x".repeat(HostName.MAX_LENGTH)), 1),
                 new Connected(0, 1, 4096),
                 new ConnectFailed(1, 2, ConnectFailed.ECONNREFUSED),
                 new Data(2, 1, 4096, Buffer.buffer("hello, world")),
@@ -111,6 +114,46 @@ class FrameDecoderTest {
                 assertEquals(List.of(f), out);
             }
         }
+    }
+
+    @Test
+    void extensionFramesHaveTheDocumentedBytes() {
+        assertEquals("16" + "0002" + "0003" + "1538" + "0b" + "64622e696e7465726e616c",
+                java.util.HexFormat.of().formatHex(new NewConnection(2, 3, new HostName("db.internal"), 5432).encode().getBytes()));
+        assertEquals("15" + "0001" + "0002" + "fd000000000000000000000000000005" + "1538",
+                java.util.HexFormat.of().formatHex(new NewConnection(1, 2, Ipv6Address.parse("fd00::5"), 5432).encode().getBytes()));
+    }
+
+    @Test
+    void aNameThatIsNotOneIsAProtocolErrorOnceItsBytesAreIn() throws ProtocolException {
+        for (String bad : new String[] {"", "a b", "evil\u0000.com", "..", "-x", "caf\u00e9"}) {
+            byte[] name = bad.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            Buffer frame = Buffer.buffer().appendUnsignedByte((short) 0x16).appendUnsignedShort(0).appendUnsignedShort(1)
+                    .appendUnsignedShort(80).appendUnsignedByte((short) name.length).appendBytes(name);
+            FrameDecoder decoder = new FrameDecoder();
+            List<Frame> out = new ArrayList<>();
+            decoder.feed(frame.getBuffer(0, frame.length() - 1), out::add); // not all in yet: waits
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> decoder.feed(frame.getBuffer(frame.length() - 1, frame.length()), out::add),
+                    "name '" + bad + "'");
+            assertEquals(io.reconnector.protocol.ProtocolViolation.MALFORMED, e.violation());
+            assertEquals(List.of(), out);
+        }
+    }
+
+    @Test
+    void addressTextRoundTrips() {
+        assertEquals("::1", Ipv6Address.parse("::1").toString());
+        assertEquals("fd00::5", Ipv6Address.parse("fd00:0:0:0:0:0:0:5").toString());
+        assertEquals("2001:db8::1:0:0:1", Ipv6Address.parse("2001:db8:0:0:1:0:0:1").toString());
+        assertEquals(Ipv4Address.parse("10.1.2.3"), Ipv6Address.parse("::ffff:10.1.2.3").unmapped());
+        assertEquals(new HostName("db.internal"), Destination.parse("DB.Internal"));
+        assertEquals(Ipv6Address.parse("::1"), Destination.parse("[::1]"));
+        assertEquals(Ipv4Address.parse("1.2.3.4"), Destination.parse("1.2.3.4"));
+        assertEquals(new HostName("1.2.3.example"), Destination.parse("1.2.3.example"));
+        assertThrows(IllegalArgumentException.class, () -> Ipv6Address.parse("db.internal"));
+        assertThrows(IllegalArgumentException.class, () -> Ipv6Address.parse("fe80::1%eth0"));
+        assertThrows(IllegalArgumentException.class, () -> new HostName("x".repeat(256)));
     }
 
     @Test

@@ -52,6 +52,10 @@ class FrameStreamProperties {
                 Combinators.combine(u32, u16).as(SessionStarted::new),
                 u32.map(SessionRejected::new),
                 Combinators.combine(u16, u16, Arbitraries.integers().map(Ipv4Address::new), u16).as(NewConnection::new),
+                Combinators.combine(u16, u16, Combinators.combine(Arbitraries.longs(), Arbitraries.longs())
+                        .as(Ipv6Address::new), u16).as(NewConnection::new),
+                Combinators.combine(u16, u16, Arbitraries.strings().withChars("abcxyz019-_").ofMinLength(1).ofMaxLength(200)
+                        .map(s -> new HostName("h" + s)), u16).as(NewConnection::new),
                 Combinators.combine(u16, u16, u16).as(Connected::new),
                 Combinators.combine(u16, u16, u16).as(ConnectFailed::new),
                 Combinators.combine(u16, u16).as(ConnectionEof::new),

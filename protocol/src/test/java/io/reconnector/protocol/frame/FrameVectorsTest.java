@@ -78,7 +78,7 @@ class FrameVectorsTest {
                 NewConnection n = (NewConnection) f;
                 assertEquals(v.getInteger("messageId"), n.messageId());
                 assertEquals(v.getInteger("connectionId"), n.connectionId());
-                assertEquals(v.getString("address"), n.address().toString());
+                assertEquals(v.getString("address"), n.destination().toString());
                 assertEquals(v.getInteger("port"), n.port());
             }
             case "CONNECTED" -> {
