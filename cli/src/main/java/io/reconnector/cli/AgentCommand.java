@@ -49,6 +49,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "serve SOCKS5 here, HOST:PORT (e.g. 127.0.0.1:1080)")
     HostPort socks;
 
+    @Option(names = "--http-proxy", converter = Converters.HostPortConverter.class,
+            description = "serve an HTTP proxy (CONNECT, as HTTPS_PROXY uses) here, HOST:PORT (e.g. 127.0.0.1:3128)")
+    HostPort httpProxy;
+
     @Option(names = "--forward", converter = Converters.ForwardConverter.class, split = ",",
             description = "[BIND:]LPORT:IP:RPORT, like ssh -L (repeatable)")
     List<ForwardSpec> forwards = new ArrayList<>();
@@ -105,9 +109,9 @@ final class AgentCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "no relay: give --relay HOST:PORT"
                     + (configFile == null ? "" : ", or relay = \"HOST:PORT\" in " + configFile));
         }
-        if (socks == null && forwards.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "nothing to serve: give --socks HOST:PORT and/or --forward [BIND:]LPORT:IP:RPORT");
+        if (socks == null && httpProxy == null && forwards.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "nothing to serve: give --socks HOST:PORT, "
+                    + "--http-proxy HOST:PORT and/or --forward [BIND:]LPORT:TARGET:RPORT");
         }
         if (clientId < -1 || clientId > 0xFFFF_FFFFL) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -132,7 +136,7 @@ final class AgentCommand implements Callable<Integer> {
             new io.reconnector.edge.EventLog("agent", "agent").info(Event.CONFIG_READ, "settings from " + configFile
                     + " (flags override it)", "file", configFile.toString());
         }
-        AgentOptions options = new AgentOptions(relay, clientId, socks, forwards, keepalive, deadAfter, window,
+        AgentOptions options = new AgentOptions(relay, clientId, socks, httpProxy, forwards, keepalive, deadAfter, window,
                 backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections);
         Metrics metrics = new Metrics();
         Vertx vertx = adminListen == null ? Vertx.vertx(io.reconnector.edge.VertxSetup.options())

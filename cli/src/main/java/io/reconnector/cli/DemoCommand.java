@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
             Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
             ChaosProxy proxy = new ChaosProxy(vertx, "127.0.0.1", relay.relay().port());
             int proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
-            Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null,
+            Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null, null,
                     List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), server.port())),
                     Duration.ofMillis(250), DEAD, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(2), agentTls,
                     AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS));

@@ -39,6 +39,7 @@ public final class Agent extends VerticleBase {
     private EffectApplier effects;
     private RelayLink link;
     private int boundSocksPort = -1;
+    private int boundHttpProxyPort = -1;
     private final List<Integer> boundForwardPorts = new ArrayList<>();
     /** Local sockets open now, over all listeners (SOCKS handshakes included). */
     /** Written on the agent's loop, read by a scrape on another thread: volatile. */
@@ -80,15 +81,30 @@ public final class Agent extends VerticleBase {
 
         List<Future<?>> bound = new ArrayList<>();
         if (options.socks() != null) {
-            bound.add(listen(options.socks().host(), options.socks().port(), null).onSuccess(port -> {
+            bound.add(listen(options.socks().host(), options.socks().port(), "--socks", pipe -> {
+                pipe.decodeWith(SocksNegotiation.CODEC, SocksNegotiation.codec());
+                new LocalConnection(this, pipe, new SocksNegotiation(pipe.pipeline(), pipe::writeMessage));
+            }).onSuccess(port -> {
                 boundSocksPort = port;
                 log.info(Event.LISTENER_BOUND, "SOCKS5 on " + options.socks().host() + ":" + port, "kind", "socks", "port", port);
+            }));
+        }
+        if (options.httpProxy() != null) {
+            bound.add(listen(options.httpProxy().host(), options.httpProxy().port(), "--http-proxy", pipe -> {
+                pipe.decodeWith(HttpConnectNegotiation.CODEC, HttpConnectNegotiation.codec());
+                new LocalConnection(this, pipe, new HttpConnectNegotiation(pipe::write,
+                        () -> pipe.removeCodec(HttpConnectNegotiation.CODEC)));
+            }).onSuccess(port -> {
+                boundHttpProxyPort = port;
+                log.info(Event.LISTENER_BOUND, "HTTP proxy (CONNECT) on " + options.httpProxy().host() + ":" + port,
+                        "kind", "http", "port", port);
             }));
         }
         for (ForwardSpec f : options.forwards()) {
             int index = boundForwardPorts.size();
             boundForwardPorts.add(-1);
-            bound.add(listen(f.bind(), f.localPort(), f).onSuccess(port -> {
+            String flag = "--forward " + f.localPort() + ":" + f.targetText() + ":" + f.targetPort();
+            bound.add(listen(f.bind(), f.localPort(), flag, pipe -> new LocalConnection(this, pipe, f)).onSuccess(port -> {
                 boundForwardPorts.set(index, port);
                 log.info(Event.LISTENER_BOUND, "forward " + f.bind() + ":" + port + " -> " + f.targetText() + ":"
                         + f.targetPort(), "kind", "forward", "port", port);
@@ -99,7 +115,8 @@ public final class Agent extends VerticleBase {
                 + ", relay " + options.relay() + ")", "client_id", clientId));
     }
 
-    private Future<Integer> listen(String host, int port, ForwardSpec forward) {
+    /** Listens for applications on {@code host:port} ({@code flag} names it in errors); {@code take} adopts each socket. */
+    private Future<Integer> listen(String host, int port, String flag, java.util.function.Consumer<SocketPipe> take) {
         NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
         server.connectHandler(s -> {
             if (localSockets >= options.maxLocalConnections()) {
@@ -109,13 +126,11 @@ public final class Agent extends VerticleBase {
                 return;
             }
             localSockets++; // one less when its LocalConnection hears of the close
-            new LocalConnection(this, new SocketPipe(s), forward);
+            take.accept(new SocketPipe(s));
         });
         listeners.add(server);
-        String what = forward == null ? "--socks" : "--forward " + forward.localPort() + ":" + forward.targetText() + ":"
-                + forward.targetPort();
         return server.listen(port, host).map(NetServer::actualPort).recover(t -> Future.failedFuture(
-                "cannot listen on " + host + ":" + port + " for " + what + ": " + io.reconnector.edge.Failures.human(t)));
+                "cannot listen on " + host + ":" + port + " for " + flag + ": " + io.reconnector.edge.Failures.human(t)));
     }
 
     /**
@@ -187,6 +202,10 @@ public final class Agent extends VerticleBase {
 
     public int socksPort() {
         return boundSocksPort;
+    }
+
+    public int httpProxyPort() {
+        return boundHttpProxyPort;
     }
 
     // ------------------------------------------------------------------ local connections

@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The agent's settings. {@code socks} may be null (forwards only); {@code tls} is null for a
- * plaintext transport (loopback relays only, unless the operator insisted).
+ * The agent's settings. {@code socks} and {@code httpProxy} may be null (not served); {@code tls}
+ * is null for a plaintext transport (loopback relays only, unless the operator insisted).
  */
-public record AgentOptions(HostPort relay, long clientId, HostPort socks, List<ForwardSpec> forwards,
+public record AgentOptions(HostPort relay, long clientId, HostPort socks, HostPort httpProxy, List<ForwardSpec> forwards,
                            Duration keepalive, Duration deadAfter, int windowBytes,
                            Duration backoffMax, Duration connectTimeout, AgentTls tls, int maxLocalConnections) {
     /** Local connections the agent takes at once, over all its listeners, before it refuses more. */

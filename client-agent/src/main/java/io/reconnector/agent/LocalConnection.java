@@ -14,34 +14,37 @@ import java.net.InetAddress;
 
 /**
  * One application connection accepted by the agent: through a fixed forward (it asks for its
- * target at once) or through SOCKS (it asks once the SOCKS request names the target). Once the
- * relay has connected, bytes flow between this socket and the session engine.
+ * target at once) or through a proxy port (it asks once the SOCKS or HTTP CONNECT request names
+ * the target). Once the relay has connected, bytes flow between this socket and the session engine.
  */
 final class LocalConnection implements SocketPipe.Listener {
     private static final int NO_ID = -1;
 
     final SocketPipe pipe;
     private final Agent agent;
-    private final SocksNegotiation socks;
+    /** The proxy protocol the application speaks first (SOCKS, HTTP CONNECT); null on a forward. */
+    private final ProxyHandshake socks;
     private int id = NO_ID;
     private boolean gone;
     /** The timer that fails the connection if the relay has not answered within --connect-timeout; -1 when none. */
     private long connectTimer = -1;
 
-    /** @param forward the forward it came through, or null for the SOCKS port */
+    /** Through a proxy port: the handshake's codecs are in the pipe already. */
+    LocalConnection(Agent agent, SocketPipe pipe, ProxyHandshake handshake) {
+        this.agent = agent;
+        this.pipe = pipe;
+        this.socks = handshake;
+        pipe.listen(this);
+        pipe.resume(); // read the request; the engine takes over reading once connected
+    }
+
+    /** Through a fixed forward: it asks for its target at once. */
     LocalConnection(Agent agent, SocketPipe pipe, ForwardSpec forward) {
         this.agent = agent;
         this.pipe = pipe;
-        if (forward == null) {
-            pipe.decodeWith(SocksNegotiation.CODEC, SocksNegotiation.codec());
-            socks = new SocksNegotiation(pipe.pipeline(), pipe::writeMessage);
-            pipe.listen(this);
-            pipe.resume(); // read the SOCKS request; the engine takes over reading once connected
-        } else {
-            socks = null;
-            pipe.listen(this);
-            openTo(forward.target(), forward.targetPort());
-        }
+        this.socks = null;
+        pipe.listen(this);
+        openTo(forward.target(), forward.targetPort());
     }
 
     /**
@@ -66,7 +69,7 @@ final class LocalConnection implements SocketPipe.Listener {
                 resolveHere(name, port);
             } else {
                 agent.log().debug(null, "refusing " + destination + ": the relay carries IPv4 destinations only");
-                fail(SocksNegotiation.EAFNOSUPPORT);
+                fail(ProxyHandshake.EAFNOSUPPORT);
             }
         });
     }
@@ -122,14 +125,19 @@ final class LocalConnection implements SocketPipe.Listener {
             io.netty.util.ReferenceCountUtil.release(message);
             return;
         }
-        SocksNegotiation.Next next = socks.onMessage(message);
-        if (next instanceof SocksNegotiation.Next.Close close) {
-            agent.log().debug(null, "SOCKS request refused: " + close.why());
+        // Paused while the request is handled: bytes the application sends right behind a
+        // request it considers complete wait in the socket, never in a decoder that would misread them.
+        pipe.pause();
+        ProxyHandshake.Next next = socks.onMessage(message);
+        if (next instanceof ProxyHandshake.Next.Close close) {
+            agent.log().debug(null, "proxy request refused: " + close.why());
             gone = true;
             pipe.close();
-        } else if (next instanceof SocksNegotiation.Next.Connect connect) {
-            pipe.pause(); // the engine resumes reading once the relay has connected and granted a window
+        } else if (next instanceof ProxyHandshake.Next.Connect connect) {
+            // stays paused: the engine resumes reading once the relay has connected and granted a window
             openTo(connect.target().destination(), connect.target().port());
+        } else {
+            pipe.resume();
         }
     }
 

@@ -33,33 +33,10 @@ import java.util.function.Consumer;
  * pipeline, turn bytes into requests and answers into bytes; this class decides the answers.
  * Only CONNECT is offered.
  */
-final class SocksNegotiation {
+final class SocksNegotiation implements ProxyHandshake {
     /** The name the SOCKS codec gets in the socket's pipeline. */
     static final String CODEC = "socks";
 
-    /** Where a CONNECT request wants to go: an address of either family, or a name. */
-    record Target(Destination destination, int port) {
-    }
-
-    /** Linux's EAFNOSUPPORT: an IPv6 destination for a relay that carries IPv4 only (SOCKS5 reply 8). */
-    static final int EAFNOSUPPORT = 97;
-
-    /** What the local connection does after a request. */
-    sealed interface Next {
-        /** The handshake goes on. */
-        record Wait() implements Next {
-        }
-
-        /** Open a connection to the target, then call {@link #answer}. */
-        record Connect(Target target) implements Next {
-        }
-
-        /** The request was refused (the answer is written): close the connection. */
-        record Close(String why) implements Next {
-        }
-    }
-
-    private static final Next WAIT = new Next.Wait();
 
     private final ChannelPipeline pipeline;
     private final Consumer<Object> reply;
@@ -80,7 +57,8 @@ final class SocksNegotiation {
     }
 
     /** A message Netty's SOCKS decoders produced. */
-    Next onMessage(Object message) {
+    @Override
+    public Next onMessage(Object message) {
         try {
             if (message instanceof SocksMessage m && m.decoderResult() != DecoderResult.SUCCESS) {
                 return refuse(Socks5CommandStatus.FAILURE, "not a SOCKS request: " + m.decoderResult().cause());
@@ -149,7 +127,8 @@ final class SocksNegotiation {
     }
 
     /** Answers the CONNECT request: errno 0 is success, any other the matching SOCKS refusal. */
-    void answer(int errno) {
+    @Override
+    public void answer(int errno) {
         if (errno == 0) {
             reply.accept(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.SUCCESS)
                     : new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.IPv4, "0.0.0.0", 0));

@@ -31,7 +31,7 @@ class SocksNegotiationTest {
     private static final class Client {
         final EmbeddedChannel ch = new EmbeddedChannel();
         final SocksNegotiation socks = new SocksNegotiation(ch.pipeline(), ch::writeOutbound);
-        final List<SocksNegotiation.Next> steps = new ArrayList<>();
+        final List<ProxyHandshake.Next> steps = new ArrayList<>();
         final ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
 
         Client() {
@@ -71,7 +71,7 @@ class SocksNegotiationTest {
             return out.toString();
         }
 
-        SocksNegotiation.Next last() {
+        ProxyHandshake.Next last() {
             return steps.get(steps.size() - 1);
         }
     }
@@ -86,8 +86,8 @@ class SocksNegotiationTest {
         c.sendByteByByte(GREETING);
         assertEquals("0500", c.answered(), "no authentication chosen");
         c.sendByteByByte(CONNECT_IPV4);
-        SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, c.last());
-        assertEquals(new SocksNegotiation.Target(Ipv4Address.parse("127.0.0.1"), 8080), connect.target());
+        ProxyHandshake.Next.Connect connect = assertInstanceOf(ProxyHandshake.Next.Connect.class, c.last());
+        assertEquals(new ProxyHandshake.Target(Ipv4Address.parse("127.0.0.1"), 8080), connect.target());
         c.socks.answer(0);
         assertEquals(SUCCESS_V5, c.answered());
         c.send(HEX.formatHex("after".getBytes(StandardCharsets.US_ASCII)));
@@ -99,7 +99,7 @@ class SocksNegotiationTest {
         Client c = new Client();
         String payload = HEX.formatHex("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         c.send(GREETING + CONNECT_IPV4 + payload);
-        assertInstanceOf(SocksNegotiation.Next.Connect.class, c.last());
+        assertInstanceOf(ProxyHandshake.Next.Connect.class, c.last());
         assertEquals("GET / HTTP/1.0\r\n\r\n", c.passedOn.toString(StandardCharsets.US_ASCII),
                 "what followed the request is passed on, in order");
     }
@@ -109,8 +109,8 @@ class SocksNegotiationTest {
         Client c = new Client();
         c.send(GREETING);
         c.send("05010003" + "0b" + HEX.formatHex("example.com".getBytes(StandardCharsets.US_ASCII)) + "0050");
-        SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, c.last());
-        assertEquals(new SocksNegotiation.Target(new HostName("example.com"), 80), connect.target());
+        ProxyHandshake.Next.Connect connect = assertInstanceOf(ProxyHandshake.Next.Connect.class, c.last());
+        assertEquals(new ProxyHandshake.Target(new HostName("example.com"), 80), connect.target());
     }
 
     @Test
@@ -128,7 +128,7 @@ class SocksNegotiationTest {
         Client c = new Client();
         c.send("050102"); // offers username/password only
         assertEquals("05ff", c.answered());
-        assertInstanceOf(SocksNegotiation.Next.Close.class, c.last());
+        assertInstanceOf(ProxyHandshake.Next.Close.class, c.last());
     }
 
     @Test
@@ -136,14 +136,14 @@ class SocksNegotiationTest {
         Client bind = new Client();
         bind.send(GREETING + "05020001" + "7f000001" + "1f90");
         assertEquals("0500" + "05070001000000000000", bind.answered(), "reply 7: command not supported");
-        assertInstanceOf(SocksNegotiation.Next.Close.class, bind.last());
+        assertInstanceOf(ProxyHandshake.Next.Close.class, bind.last());
 
         Client v6 = new Client();
         v6.send(GREETING + "05010004" + "00000000000000000000000000000001" + "0050");
-        SocksNegotiation.Next.Connect connect = assertInstanceOf(SocksNegotiation.Next.Connect.class, v6.last());
-        assertEquals(new SocksNegotiation.Target(io.reconnector.protocol.frame.Ipv6Address.parse("::1"), 80), connect.target());
+        ProxyHandshake.Next.Connect connect = assertInstanceOf(ProxyHandshake.Next.Connect.class, v6.last());
+        assertEquals(new ProxyHandshake.Target(io.reconnector.protocol.frame.Ipv6Address.parse("::1"), 80), connect.target());
         v6.answered();
-        v6.socks.answer(SocksNegotiation.EAFNOSUPPORT); // a seed-only relay carries IPv4 only
+        v6.socks.answer(ProxyHandshake.EAFNOSUPPORT); // a seed-only relay carries IPv4 only
         assertEquals("05080001000000000000", v6.answered(), "reply 8: address type not supported");
     }
 
@@ -151,15 +151,15 @@ class SocksNegotiationTest {
     void socks4AndSocks4a() {
         Client v4 = new Client();
         v4.send("0401" + "0050" + "7f000001" + "00"); // CONNECT 127.0.0.1:80, empty user id
-        SocksNegotiation.Next.Connect c4 = assertInstanceOf(SocksNegotiation.Next.Connect.class, v4.last());
-        assertEquals(new SocksNegotiation.Target(Ipv4Address.parse("127.0.0.1"), 80), c4.target());
+        ProxyHandshake.Next.Connect c4 = assertInstanceOf(ProxyHandshake.Next.Connect.class, v4.last());
+        assertEquals(new ProxyHandshake.Target(Ipv4Address.parse("127.0.0.1"), 80), c4.target());
         v4.socks.answer(0);
         assertEquals("005a000000000000", v4.answered(), "granted");
 
         Client v4a = new Client();
         v4a.send("0401" + "0050" + "00000001" + "00" + HEX.formatHex("db.internal".getBytes(StandardCharsets.US_ASCII)) + "00");
-        SocksNegotiation.Next.Connect c4a = assertInstanceOf(SocksNegotiation.Next.Connect.class, v4a.last());
-        assertEquals(new SocksNegotiation.Target(new HostName("db.internal"), 80), c4a.target());
+        ProxyHandshake.Next.Connect c4a = assertInstanceOf(ProxyHandshake.Next.Connect.class, v4a.last());
+        assertEquals(new ProxyHandshake.Target(new HostName("db.internal"), 80), c4a.target());
         v4a.socks.answer(111);
         assertEquals("005b000000000000", v4a.answered(), "rejected or failed");
     }

@@ -42,7 +42,8 @@ class AgentOfflineTest {
         String closed = Loopback.closedPort(Loopback.subnet());
         String target = Loopback.closedPort(Loopback.subnet());
         try (Proc agent = Proc.start("agent", List.of("agent", "--relay", closed, "--socks", "127.0.0.1:0",
-                "--forward", "127.0.0.1:0:" + target, "--connect-timeout", "1s", "--backoff-max", "200ms"))) {
+                "--http-proxy", "127.0.0.1:0", "--forward", "127.0.0.1:0:" + target, "--connect-timeout", "1s",
+                "--backoff-max", "200ms"))) {
             agent.await(Event.AGENT_READY, START);
             int socks = agent.await(Event.LISTENER_BOUND, j -> "socks".equals(j.getString("kind")), START).getInteger("port");
             int forward = agent.await(Event.LISTENER_BOUND, j -> "forward".equals(j.getString("kind")), START).getInteger("port");
@@ -60,6 +61,9 @@ class AgentOfflineTest {
                         () -> s.getInputStream().read(), "a forward's application sees a reset, not a clean end");
                 assertTrue(reset.getMessage().contains("reset"), reset.toString());
             }
+            int http = agent.await(Event.LISTENER_BOUND, j -> "http".equals(j.getString("kind")), START).getInteger("port");
+            Curl.Result timedOut = Curl.run("-p", "-x", "http://127.0.0.1:" + http, "http://db.internal:80/");
+            assertTrue(timedOut.stderr().contains("504"), "504 Gateway Timeout: " + timedOut.stderr());
             agent.await(Event.CONNECT_TIMED_OUT, START);
         }
     }

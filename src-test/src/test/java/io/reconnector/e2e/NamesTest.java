@@ -38,6 +38,7 @@ class NamesTest {
     private Proc agent;
     private int socks;
     private int forward;
+    private int httpProxy;
 
     @BeforeAll
     void start(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
@@ -65,10 +66,11 @@ class NamesTest {
                 "--allow", "::1/128", "--hosts-file", relayHosts.toString(), "--allow-name", "*.internal"));
         relay.await(Event.RELAY_LISTENING, START);
         agent = Proc.start("agent", List.of("-Djdk.net.hosts.file=" + agentHosts), List.of("agent", "--relay",
-                host + ":7000", "--socks", "127.0.0.1:0", "--forward", "127.0.0.1:0:db.internal:"
+                host + ":7000", "--socks", "127.0.0.1:0", "--http-proxy", "127.0.0.1:0", "--forward", "127.0.0.1:0:db.internal:"
                         + http.getAddress().getPort()));
         socks = agent.await(Event.LISTENER_BOUND, j -> "socks".equals(j.getString("kind")), START).getInteger("port");
         forward = agent.await(Event.LISTENER_BOUND, j -> "forward".equals(j.getString("kind")), START).getInteger("port");
+        httpProxy = agent.await(Event.LISTENER_BOUND, j -> "http".equals(j.getString("kind")), START).getInteger("port");
         assertTrue(agent.await(Event.RELAY_EXTENSIONS, START).getBoolean("names"), "the relay offers names");
     }
 
@@ -104,6 +106,20 @@ class NamesTest {
         Curl.Result r = Curl.run("http://127.0.0.1:" + forward + "/fw/1");
         assertEquals(0, r.exit(), r.stderr());
         assertEquals(body("fw"), r.stdout());
+    }
+
+    @Test
+    void curlThroughTheHttpProxyWithConnect() throws IOException, InterruptedException {
+        Curl.Result r = Curl.run("-p", "-x", "http://127.0.0.1:" + httpProxy,
+                "http://db.internal:" + http.getAddress().getPort() + "/hp/1");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(body("hp"), r.stdout());
+        Curl.Result refused = Curl.run("-p", "-x", "http://127.0.0.1:" + httpProxy,
+                "http://" + Loopback.closedPort(Loopback.subnet()) + "/");
+        assertEquals(56, refused.exit(), refused.stderr());
+        assertTrue(refused.stderr().contains("502"), "502 Bad Gateway: " + refused.stderr());
+        Curl.Result forbidden = Curl.run("-p", "-x", "http://127.0.0.1:" + httpProxy, "http://outside.example:80/");
+        assertTrue(forbidden.stderr().contains("403"), "403 Forbidden by the relay's rules: " + forbidden.stderr());
     }
 
     @Test
