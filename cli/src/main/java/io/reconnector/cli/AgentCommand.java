@@ -92,6 +92,11 @@ final class AgentCommand implements Callable<Integer> {
             description = "serve /metrics, /healthz and /readyz (ready: attached to the relay) here; off unless given")
     HostPort adminListen;
 
+    @Option(names = "--status-listen", paramLabel = "HOST:PORT|off",
+            description = "serve the agent's state for 'reconnector status' here, on loopback only "
+                    + "(default 127.0.0.1:7091; 'off' for nowhere)")
+    String statusListen;
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -121,6 +126,7 @@ final class AgentCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--dead-after must be longer than --keepalive (a few keepalive intervals is right)");
         }
+        AgentOptions.StatusListen status = statusListen(spec, statusListen);
         ClientIdFile idFile = null; // held (locked) until the agent exits
         if (clientId < 0) {
             Path dir = stateDir != null ? stateDir : defaultStateDir();
@@ -137,7 +143,7 @@ final class AgentCommand implements Callable<Integer> {
                     + " (flags override it)", "file", configFile.toString());
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, httpProxy, forwards, keepalive, deadAfter, window,
-                backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections);
+                backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections, status);
         Metrics metrics = new Metrics();
         Vertx vertx = adminListen == null ? Vertx.vertx(io.reconnector.edge.VertxSetup.options())
                 : metrics.builder(io.reconnector.edge.VertxSetup.options()).build();
@@ -180,6 +186,27 @@ final class AgentCommand implements Callable<Integer> {
         }, "agent-stop"));
         done.await();
         return 0;
+    }
+
+    /** The status address: default, 'off', or a loopback HOST:PORT (it shows destinations: never on a network). */
+    static AgentOptions.StatusListen statusListen(CommandLine.Model.CommandSpec spec, String flag) {
+        if (flag == null) {
+            return new AgentOptions.StatusListen(AgentOptions.DEFAULT_STATUS, false);
+        }
+        if (flag.equalsIgnoreCase("off")) {
+            return null;
+        }
+        HostPort at;
+        try {
+            at = new Converters.HostPortConverter().convert(flag);
+        } catch (Exception e) {
+            throw Flags.wrong(spec, "--status-listen " + flag + ": " + e.getMessage());
+        }
+        if (!Flags.isLoopback(at.host())) {
+            throw Flags.wrong(spec, "--status-listen " + flag + ": the status shows every destination, so it is served "
+                    + "on loopback only; use 127.0.0.1:PORT or [::1]:PORT, or 'off'");
+        }
+        return new AgentOptions.StatusListen(at, true);
     }
 
     /** {@code $XDG_CONFIG_HOME/reconnector/agent.toml}, or under {@code ~/.config}. */

@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null, null,
                     List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), server.port())),
                     Duration.ofMillis(250), DEAD, 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(2), agentTls,
-                    AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS));
+                    AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null));
             String deployment = vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().join();
             int forwardPort = agent.forwardPorts().get(0);
             say("relay on 127.0.0.1:" + relay.relay().port() + "; agent -> chaos proxy :" + proxyPort

@@ -3,10 +3,10 @@ package io.reconnector.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code reconnector relay | agent | demo | policy | pki}. */
+/** {@code reconnector relay | agent | status | demo | policy | pki}. */
 @Command(name = "reconnector", mixinStandardHelpOptions = true, version = "reconnector 0.1.0",
         description = "TCP connections that survive the network.",
-        subcommands = {RelayCommand.class, AgentCommand.class, DemoCommand.class, PolicyCommand.class,
+        subcommands = {RelayCommand.class, AgentCommand.class, StatusCommand.class, DemoCommand.class, PolicyCommand.class,
                 io.reconnector.cli.pki.PkiCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -53,6 +53,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say which command: relay, agent, demo, policy or pki");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say which command: relay, agent, status, demo, policy or pki");
     }
 }

@@ -45,6 +45,7 @@ public final class Agent extends VerticleBase {
     /** Written on the agent's loop, read by a scrape on another thread: volatile. */
     private volatile int localSockets;
     private final AgentMetrics metrics;
+    private final AgentStatus status = new AgentStatus();
     /** Requests that need to know whether the relay speaks the extension, in arrival order. */
     private final List<Runnable> waitingForExtensions = new ArrayList<>();
     /** While stopping: completed once no connection is left in the session. */
@@ -62,6 +63,15 @@ public final class Agent extends VerticleBase {
 
     AgentMetrics metrics() {
         return metrics;
+    }
+
+    AgentStatus status() {
+        return status;
+    }
+
+    /** The connections in the session now, for the status. */
+    java.util.Collection<LocalConnection> connections() {
+        return locals.values();
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class Agent extends VerticleBase {
         if (options.socks() != null) {
             bound.add(listen(options.socks().host(), options.socks().port(), "--socks", pipe -> {
                 pipe.decodeWith(SocksNegotiation.CODEC, SocksNegotiation.codec());
-                new LocalConnection(this, pipe, new SocksNegotiation(pipe.pipeline(), pipe::writeMessage));
+                new LocalConnection(this, pipe, new SocksNegotiation(pipe.pipeline(), pipe::writeMessage), "socks");
             }).onSuccess(port -> {
                 boundSocksPort = port;
                 log.info(Event.LISTENER_BOUND, "SOCKS5 on " + options.socks().host() + ":" + port, "kind", "socks", "port", port);
@@ -93,7 +103,7 @@ public final class Agent extends VerticleBase {
             bound.add(listen(options.httpProxy().host(), options.httpProxy().port(), "--http-proxy", pipe -> {
                 pipe.decodeWith(HttpConnectNegotiation.CODEC, HttpConnectNegotiation.codec());
                 new LocalConnection(this, pipe, new HttpConnectNegotiation(pipe::write,
-                        () -> pipe.removeCodec(HttpConnectNegotiation.CODEC)));
+                        () -> pipe.removeCodec(HttpConnectNegotiation.CODEC)), "http");
             }).onSuccess(port -> {
                 boundHttpProxyPort = port;
                 log.info(Event.LISTENER_BOUND, "HTTP proxy (CONNECT) on " + options.httpProxy().host() + ":" + port,
@@ -111,6 +121,9 @@ public final class Agent extends VerticleBase {
             }));
         }
         link.connect();
+        if (options.status() != null) {
+            bound.add(new StatusServer(this).listen(options.status()));
+        }
         return Future.all(bound).onSuccess(v -> log.info(Event.AGENT_READY, "agent ready (client id " + clientId
                 + ", relay " + options.relay() + ")", "client_id", clientId));
     }
@@ -245,6 +258,10 @@ public final class Agent extends VerticleBase {
 
     void localData(int id, Buffer data) {
         metrics.up(data.length());
+        LocalConnection l = locals.get(id);
+        if (l != null) {
+            l.bytesUp += data.length();
+        }
         run(engine.write(id, data));
     }
 

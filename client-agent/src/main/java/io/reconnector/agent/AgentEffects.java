@@ -40,8 +40,8 @@ final class AgentEffects implements EffectApplier.Side {
     }
 
     @Override
-    public void sequencedFrameSent() {
-        // nothing to replicate on this side
+    public void sequencedFrameSent(io.reconnector.protocol.frame.SequencedFrame frame) {
+        agent.status().sent(frame.messageId(), System.nanoTime()); // nothing to replicate on this side
     }
 
     @Override
@@ -59,6 +59,7 @@ final class AgentEffects implements EffectApplier.Side {
     public void established(Effect.Established e) {
         long lostAt = agent.link().established();
         agent.metrics().attached(true);
+        agent.status().connected(e.resumed(), lostAt < 0 ? -1 : (System.nanoTime() - lostAt) / 1_000_000, e.retransmitted());
         if (!e.resumed()) {
             agent.metrics().newSession();
             agent.log().info(Event.NEW_SESSION, "connected: new session " + agent.engine().clientId() + " on relay "
@@ -113,5 +114,9 @@ final class AgentEffects implements EffectApplier.Side {
     @Override
     public void delivered(int connectionId, int bytes) {
         agent.metrics().down(bytes);
+        LocalConnection l = agent.local(connectionId);
+        if (l != null) {
+            l.bytesDown += bytes;
+        }
     }
 }

@@ -26,12 +26,19 @@ final class LocalConnection implements SocketPipe.Listener {
     private final ProxyHandshake socks;
     private int id = NO_ID;
     private boolean gone;
+    /** For the status: how it came in, where it goes, since when, and the bytes each way. */
+    final String via;
+    final java.time.Instant openedAt = java.time.Instant.now();
+    String destination = "?";
+    long bytesUp;
+    long bytesDown;
     /** The timer that fails the connection if the relay has not answered within --connect-timeout; -1 when none. */
     private long connectTimer = -1;
 
     /** Through a proxy port: the handshake's codecs are in the pipe already. */
-    LocalConnection(Agent agent, SocketPipe pipe, ProxyHandshake handshake) {
+    LocalConnection(Agent agent, SocketPipe pipe, ProxyHandshake handshake, String via) {
         this.agent = agent;
+        this.via = via;
         this.pipe = pipe;
         this.socks = handshake;
         pipe.listen(this);
@@ -41,6 +48,7 @@ final class LocalConnection implements SocketPipe.Listener {
     /** Through a fixed forward: it asks for its target at once. */
     LocalConnection(Agent agent, SocketPipe pipe, ForwardSpec forward) {
         this.agent = agent;
+        this.via = "forward " + pipe.socket().localAddress().port(); // the bound port (the spec may say 0)
         this.pipe = pipe;
         this.socks = null;
         pipe.listen(this);
@@ -54,6 +62,8 @@ final class LocalConnection implements SocketPipe.Listener {
      * destination is refused. All of it within --connect-timeout.
      */
     private void openTo(Destination destination, int port) {
+        String text = destination.toString();
+        this.destination = (text.indexOf(':') >= 0 ? "[" + text + "]" : text) + ":" + port;
         startConnectTimer(destination, port);
         if (!destination.needsExtension()) {
             open(destination, port);

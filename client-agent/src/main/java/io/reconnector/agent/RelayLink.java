@@ -115,6 +115,7 @@ final class RelayLink {
         if (stopping || reconnectTimer >= 0) {
             return;
         }
+        agent.status().down(why);
         long delay = backoff.nextDelayMillis();
         if (backoff.failures() > 1) {
             agent.metrics().reconnecting();
@@ -274,6 +275,9 @@ final class RelayLink {
 
         private void onFrame(Frame f) {
             framed = true;
+            if (f instanceof io.reconnector.protocol.frame.Ack a) {
+                agent.status().acked(a.messageId(), System.nanoTime());
+            }
             if (transport == this) {
                 agent.run(agent.engine().receive(f));
             }

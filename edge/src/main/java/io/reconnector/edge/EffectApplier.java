@@ -36,7 +36,7 @@ public final class EffectApplier implements Effect.Handler {
         void writeFrames(Buffer frames);
 
         /** A sequenced frame went out (the relay's record must learn of it). */
-        void sequencedFrameSent();
+        void sequencedFrameSent(SequencedFrame frame);
 
         void openUpstream(Effect.OpenUpstream e);
 
@@ -99,8 +99,8 @@ public final class EffectApplier implements Effect.Handler {
             outgoing = Buffer.buffer(256);
         }
         e.frame().writeTo(outgoing);
-        if (e.frame() instanceof SequencedFrame) {
-            side.sequencedFrameSent();
+        if (e.frame() instanceof SequencedFrame s) {
+            side.sequencedFrameSent(s);
         }
     }
 

@@ -54,6 +54,8 @@ public enum Event {
     CONFIG_READ,
     AGENT_STOPPED,
     LISTENER_BOUND,
+    /** The agent serves its status for {@code reconnector status} (port -1: it could not). */
+    STATUS_LISTENING,
     RELAY_LOST,
     RECONNECTING,
     RESUMED,

@@ -60,7 +60,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     }
 
     @Override
-    public void sequencedFrameSent() {
+    public void sequencedFrameSent(io.reconnector.protocol.frame.SequencedFrame frame) {
         session.replicator.changed(); // the record holds unacked frames: it must learn of this one
     }
 
