@@ -10,6 +10,7 @@ import io.reconnector.edge.HostPort;
 import io.reconnector.edge.Metrics;
 import io.reconnector.protocol.engine.EngineConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ final class AgentCommand implements Callable<Integer> {
     HostPort httpProxy;
 
     @Option(names = "--forward", converter = Converters.ForwardConverter.class, split = ",",
-            description = "[BIND:]LPORT:IP:RPORT, like ssh -L (repeatable)")
+            description = "[BIND:]LPORT:TARGET:RPORT, like ssh -L; TARGET an IPv4 address, [IPv6] or a name the relay resolves (repeatable)")
     List<ForwardSpec> forwards = new ArrayList<>();
 
     @Option(names = "--keepalive", converter = Converters.DurationConverter.class,
@@ -97,9 +98,26 @@ final class AgentCommand implements Callable<Integer> {
                     + "(default 127.0.0.1:7091; 'off' for nowhere)")
     String statusListen;
 
+    @Option(names = "--print-service", paramLabel = "systemd|launchd",
+            description = "print a service file that runs this agent at login (a systemd user unit or a launchd plist, "
+                    + "with this installation's paths) and exit; settings come from the config file")
+    ServiceFile printService;
+
+    /** A training run: start, let the first attempt at the relay happen, stop (the class archive is made so). */
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
+
+    /**
+     * The agent runs on one event loop; its workers only look up names (for a seed-only relay)
+     * and check the local address now and then.
+     */
+    private static final int AGENT_WORKERS = 2;
+    /** How long a training run (--exit-when-ready) lives after it is ready. */
+    private static final long WARM_UP_MILLIS = 600;
 
     /** How long Ctrl-C waits for the agent to end its session, then for Vert.x to close. */
     private static final long STOP_STEP_MILLIS = 1500;
@@ -109,6 +127,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (printService != null) {
+            spec.commandLine().getOut().print(printService.render());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         Logging.configure(logFormat);
         if (relay == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no relay: give --relay HOST:PORT"
@@ -144,10 +167,13 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, httpProxy, forwards, keepalive, deadAfter, window,
                 backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections, status);
-        Metrics metrics = new Metrics();
-        Vertx vertx = adminListen == null ? Vertx.vertx(io.reconnector.edge.VertxSetup.options())
-                : metrics.builder(io.reconnector.edge.VertxSetup.options()).build();
-        AgentMetrics agentMetrics = new AgentMetrics(metrics.registry());
+        // Prometheus and Vert.x's metrics only when someone scrapes them: they are most of what an
+        // agent would otherwise load at start for nothing.
+        Metrics metrics = adminListen == null ? null : new Metrics();
+        VertxOptions vertxOptions = io.reconnector.edge.VertxSetup.options().setEventLoopPoolSize(1)
+                .setWorkerPoolSize(AGENT_WORKERS).setInternalBlockingPoolSize(AGENT_WORKERS);
+        Vertx vertx = metrics == null ? Vertx.vertx(vertxOptions) : metrics.builder(vertxOptions).build();
+        AgentMetrics agentMetrics = metrics == null ? new AgentMetrics() : new AgentMetrics(metrics.registry());
         String deployment;
         try {
             deployment = vertx.deployVerticle(new Agent(options, agentMetrics)).toCompletionStage().toCompletableFuture().join();
@@ -163,6 +189,13 @@ final class AgentCommand implements Callable<Integer> {
             return 1;
         }
         ClientIdFile keptId = idFile;
+        if (exitWhenReady) {
+            Thread.sleep(WARM_UP_MILLIS); // a training run, not a test: the first reconnect's classes load
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().join();
+            vertx.close().toCompletionStage().toCompletableFuture().join(); // not chained: a closed Vert.x completes nothing
+            closeQuietly(keptId);
+            return 0;
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Stopping the agent ends its session on the relay (it prints one line); then Vert.x

@@ -49,6 +49,27 @@ final class Logging {
     static void configure(LogFormat format) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        install(ctx, format);
+    }
+
+    /**
+     * Logback's first configuration, found through its service loader instead of a logback.xml:
+     * the text format until a command chooses. Parsing XML (Joran, a SAX parser and some 600
+     * classes) cost the agent about a tenth of a second at every start.
+     */
+    public static final class Defaults extends ch.qos.logback.core.spi.ContextAwareBase
+            implements ch.qos.logback.classic.spi.Configurator {
+        @Override
+        public ExecutionStatus configure(LoggerContext ctx) {
+            if (System.getProperty("logback.configurationFile") != null) {
+                return ExecutionStatus.INVOKE_NEXT_IF_ANY; // a file asked for by name (the tests) wins
+            }
+            install(ctx, LogFormat.text);
+            return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        }
+    }
+
+    private static void install(LoggerContext ctx, LogFormat format) {
         ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
         out.setContext(ctx);
         out.setName("out");

@@ -15,18 +15,31 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         System.setProperty("vertx.disableDnsResolver", "true");
         Logging.routeLibraries();
-        CommandLine line = new CommandLine(new Main());
+        // The agent and status start on a command line of their own: building picocli's model of
+        // every command (the relay's many flags, the PKI's) cost the laptop agent a tenth of a
+        // second at every start. Help and errors read the same ("reconnector agent ...").
+        boolean alone = args.length > 0 && (args[0].equals("agent") || args[0].equals("status"));
+        CommandLine line = alone ? standalone(args[0]) : new CommandLine(new Main());
+        String[] rest = alone ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
         int code;
         try {
-            useConfigFile(line, args);
-            code = line.execute(args);
+            if (alone && args[0].equals("agent")) {
+                useConfigFile(line, rest);
+            }
+            code = line.execute(rest);
         } catch (CommandLine.ParameterException e) {
             // A bad config file is a bad flag: the same message, usage hint and exit code.
-            code = handle(line, e, args);
+            code = handle(line, e, rest);
         }
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    private static CommandLine standalone(String name) {
+        CommandLine sub = new CommandLine(name.equals("agent") ? new AgentCommand() : new StatusCommand());
+        sub.setCommandName("reconnector " + name);
+        return sub;
     }
 
     private static int handle(CommandLine line, CommandLine.ParameterException e, String[] args) {
@@ -37,12 +50,8 @@ public final class Main implements Runnable {
         }
     }
 
-    /** {@code agent} reads its defaults from {@code --config FILE}, or from the default file when it exists. */
-    private static void useConfigFile(CommandLine line, String[] args) {
-        if (args.length == 0 || !args[0].equals("agent")) {
-            return;
-        }
-        CommandLine agent = line.getSubcommands().get("agent");
+    /** The agent reads its defaults from {@code --config FILE}, or from the default file when it exists. */
+    private static void useConfigFile(CommandLine agent, String[] args) {
         java.nio.file.Path file = ConfigFile.named(args, AgentCommand.defaultConfigFile());
         if (file != null) {
             ConfigFile config = ConfigFile.read(agent.getCommandSpec(), file);

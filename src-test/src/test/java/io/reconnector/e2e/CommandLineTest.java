@@ -142,4 +142,43 @@ class CommandLineTest {
             return -1; // reset
         }
     }
+
+    @Test
+    void theAgentPrintsServiceFilesThatRunThisInstallation(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String unit;
+        try (Proc p = Proc.startText("service", List.of("agent", "--print-service", "systemd"))) {
+            assertEquals(0, p.waitForExit(30_000), p.output());
+            unit = p.output();
+        }
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        java.nio.file.Path launcher = java.nio.file.Path.of(exec.substring("ExecStart=".length()).split(" ")[0]);
+        assertTrue(java.nio.file.Files.isExecutable(launcher) && exec.endsWith(" agent"), exec);
+        assertTrue(java.nio.file.Files.isSameFile(launcher, java.nio.file.Path.of("../bin/reconnector")), exec);
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("reconnector-agent.service"), unit + "\n");
+        if (new java.io.File("/usr/bin/systemd-analyze").canExecute()) {
+            Process verify = new ProcessBuilder("systemd-analyze", "verify", file.toString()).redirectErrorStream(true).start();
+            String said = new String(verify.getInputStream().readAllBytes());
+            assertEquals(0, verify.waitFor(), "systemd-analyze verify: " + said);
+        }
+
+        String plist;
+        try (Proc p = Proc.startText("service", List.of("agent", "--print-service", "launchd"))) {
+            assertEquals(0, p.waitForExit(30_000), p.output());
+            plist = p.output();
+        }
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        // Apple's DTD is named by URL: never fetched (nothing leaves this machine), only well-formedness is checked.
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(plist.getBytes()));
+        org.w3c.dom.NodeList strings = doc.getElementsByTagName("string");
+        List<String> values = new java.util.ArrayList<>();
+        for (int i = 0; i < strings.getLength(); i++) {
+            values.add(strings.item(i).getTextContent());
+        }
+        assertEquals("io.reconnector.agent", values.get(0));
+        assertTrue(java.nio.file.Files.isSameFile(java.nio.file.Path.of(values.get(1)), launcher), values.toString());
+        assertEquals("agent", values.get(2));
+        assertTrue(values.stream().noneMatch(v -> v.contains("@")), "every placeholder filled: " + values);
+    }
 }
