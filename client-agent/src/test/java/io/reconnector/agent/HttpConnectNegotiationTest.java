@@ -1,9 +1,6 @@
 package io.reconnector.agent;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.HostName;
@@ -12,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,30 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** HTTP CONNECT as browsers and curl send it, through Netty's real request decoder, fed in pieces. */
 class HttpConnectNegotiationTest {
     private static final class Client {
-        final EmbeddedChannel ch = new EmbeddedChannel();
         final StringBuilder answered = new StringBuilder();
-        final HttpConnectNegotiation http = new HttpConnectNegotiation(
+        final HandshakeChannel<HttpConnectNegotiation> channel = new HandshakeChannel<>(HttpConnectNegotiation.CODEC,
+                HttpConnectNegotiation.codec(), ch -> new HttpConnectNegotiation(
                 b -> answered.append(b.toString(StandardCharsets.ISO_8859_1)),
-                () -> ch.pipeline().remove(HttpConnectNegotiation.CODEC));
-        final List<ProxyHandshake.Next> steps = new ArrayList<>();
-        final ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
-
-        Client() {
-            ch.pipeline().addLast(HttpConnectNegotiation.CODEC, HttpConnectNegotiation.codec());
-            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof ByteBuf b) {
-                        byte[] bytes = new byte[b.readableBytes()];
-                        b.readBytes(bytes);
-                        passedOn.writeBytes(bytes);
-                        b.release();
-                    } else {
-                        steps.add(http.onMessage(msg));
-                    }
-                }
-            });
-        }
+                () -> ch.pipeline().remove(HttpConnectNegotiation.CODEC)));
+        final EmbeddedChannel ch = channel.ch;
+        final HttpConnectNegotiation http = channel.handshake;
+        final List<ProxyHandshake.Next> steps = channel.steps;
+        final ByteArrayOutputStream passedOn = channel.passedOn;
 
         void send(String text) {
             ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));

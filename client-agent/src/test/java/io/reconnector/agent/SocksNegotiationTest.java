@@ -2,8 +2,6 @@ package io.reconnector.agent;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.reconnector.protocol.frame.HostName;
 import io.reconnector.protocol.frame.Ipv4Address;
@@ -11,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -29,27 +26,12 @@ class SocksNegotiationTest {
 
     /** A channel with the SOCKS codec and, behind it, the negotiation (as Vert.x's handler would call it). */
     private static final class Client {
-        final EmbeddedChannel ch = new EmbeddedChannel();
-        final SocksNegotiation socks = new SocksNegotiation(ch.pipeline(), ch::writeOutbound);
-        final List<ProxyHandshake.Next> steps = new ArrayList<>();
-        final ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
-
-        Client() {
-            ch.pipeline().addLast(SocksNegotiation.CODEC, SocksNegotiation.codec());
-            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof ByteBuf b) {
-                        byte[] bytes = new byte[b.readableBytes()];
-                        b.readBytes(bytes);
-                        passedOn.writeBytes(bytes);
-                        b.release();
-                    } else {
-                        steps.add(socks.onMessage(msg));
-                    }
-                }
-            });
-        }
+        final HandshakeChannel<SocksNegotiation> channel = new HandshakeChannel<>(SocksNegotiation.CODEC,
+                SocksNegotiation.codec(), ch -> new SocksNegotiation(ch.pipeline(), ch::writeOutbound));
+        final EmbeddedChannel ch = channel.ch;
+        final SocksNegotiation socks = channel.handshake;
+        final List<ProxyHandshake.Next> steps = channel.steps;
+        final ByteArrayOutputStream passedOn = channel.passedOn;
 
         void send(String hex) {
             ch.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(hex)));
@@ -72,7 +54,7 @@ class SocksNegotiationTest {
         }
 
         ProxyHandshake.Next last() {
-            return steps.get(steps.size() - 1);
+            return channel.last();
         }
     }
 
