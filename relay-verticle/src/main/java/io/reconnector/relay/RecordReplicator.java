@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Keeps one session's record in the cluster store in step with the session: at most one write
  * in flight, a write at most every replication interval while things change, a failed write
  * retried with backoff, and {@link #recorded()} for whoever must wait until the state as it
- * is now is safely stored (a connection is recorded before it is dialled, so a node that takes
+ * is now is safely stored (a connection is answered Connected only once it is recorded, so a node that takes
  * the session over never dials it twice).
  *
  * <p>A write the store refuses because another owner holds a newer epoch means this node has

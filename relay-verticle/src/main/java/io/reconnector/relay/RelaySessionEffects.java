@@ -10,6 +10,7 @@ import io.reconnector.protocol.frame.IpAddress;
 import io.reconnector.store.ConnectionRecord;
 import io.reconnector.store.SessionRecord;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -85,7 +86,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
             if (resolved.failed()) {
                 refuse(o, resolved.cause());
             } else {
-                recordThenDial(o, resolved.result());
+                recordAndDial(o, resolved.result());
             }
         });
     }
@@ -109,31 +110,45 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         session.run(session.engine.upstreamFailed(id, o.token(), refused.errno));
     }
 
-    private void recordThenDial(Effect.OpenUpstream o, IpAddress address) {
+    /**
+     * Records the connection and dials it at once, side by side: the store's write (about a
+     * millisecond) no longer sits in front of every dial. Connected goes to the client only
+     * when both have succeeded; a socket whose record could not be written (or was fenced) is
+     * closed before a byte goes through it. A node that dies in that millisecond leaves a
+     * dialled socket nobody recorded; it dies with the node, and a client that resends the New
+     * Connection to the next home has it dialled again (docs/PROTOCOL.md, decision 21).
+     */
+    private void recordAndDial(Effect.OpenUpstream o, IpAddress address) {
         int id = o.connectionId();
         String recorded = o.destination() instanceof IpAddress ? address.toString() : o.destination() + " (" + address + ")";
         UpstreamTable.Upstream u = session.upstreams.dialling(id, o.token(), new ConnectionRecord(id,
                 recorded, o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
         session.replicator.changed();
         long asked = System.nanoTime();
-        // Recorded before it is dialled, so a node that takes this session over never dials it twice.
-        session.replicator.recorded().onComplete(stored -> {
+        Future<Void> stored = session.replicator.recorded();
+        Future<NetSocket> dialled = relay().dialer().dial(address, o.port());
+        Future.join(stored, dialled).onComplete(both -> {
+            if (session.log.debugEnabled()) {
+                session.log.debug(null, String.format("connection %d: recorded and dialled in %.2f ms", id,
+                        (System.nanoTime() - asked) / 1e6));
+            }
             if (!session.upstreams.holds(u)) {
-                return; // cancelled by the client, or the session ended, while we recorded
+                closeIfOpen(dialled); // cancelled by the client, or the session ended, meanwhile
+                return;
             }
             if (stored.failed()) {
+                closeIfOpen(dialled);
                 notRecorded(u, o, stored.cause());
                 return;
             }
-            long recordedAt = System.nanoTime();
-            relay().dialer().dial(address, o.port()).onComplete(ar -> {
-                if (session.log.debugEnabled()) {
-                    session.log.debug(null, String.format("connection %d: recorded in %.2f ms, dialled in %.2f ms",
-                            id, (recordedAt - asked) / 1e6, (System.nanoTime() - recordedAt) / 1e6));
-                }
-                dialled(u, o, ar);
-            });
+            dialled(u, o, dialled);
         });
+    }
+
+    private static void closeIfOpen(Future<NetSocket> dialled) {
+        if (dialled.succeeded()) {
+            dialled.result().close();
+        }
     }
 
     /** A limit refused the connection: Connect Failed with EMFILE, before any dial. */
@@ -148,18 +163,13 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         if (cause instanceof RecordReplicator.NotRecorded nr && nr.fencedOff()) {
             return; // the session has ended here; the client resumes with whoever owns it now
         }
-        session.log.warn(Event.RECORD_WRITE_FAILED, "connection " + u.id + " not dialled: it could not be recorded ("
+        session.log.warn(Event.RECORD_WRITE_FAILED, "connection " + u.id + " refused: it could not be recorded ("
                 + cause.getMessage() + ")", "connection_id", u.id);
         session.run(session.engine.upstreamFailed(u.id, o.token(), ConnectFailed.ETIMEDOUT));
     }
 
+    /** Recorded: the dial's outcome is the connection's. */
     private void dialled(UpstreamTable.Upstream u, Effect.OpenUpstream o, AsyncResult<NetSocket> ar) {
-        if (!session.upstreams.holds(u)) {
-            if (ar.succeeded()) {
-                ar.result().close(); // nobody wants it any more
-            }
-            return;
-        }
         if (ar.failed()) {
             session.upstreams.remove(u.id);
             session.replicator.changed();
