@@ -46,6 +46,8 @@ public final class Relay extends VerticleBase {
     private Set<Integer> clusterPorts = Set.of();
     private DestinationPolicy policy;
     private DestinationResolver destinations;
+    /** The cluster's size as last heard; more than one until told, so nothing skips a record by mistake. */
+    private volatile int clusterMembers = 2;
     private final EventLog log;
     private final HandshakeRouter router = new HandshakeRouter(this);
     private SessionStore store;
@@ -155,6 +157,16 @@ public final class Relay extends VerticleBase {
 
     DestinationPolicy policy() {
         return policy;
+    }
+
+    /** Hazelcast's membership listener says how many nodes there are (written on its thread). */
+    void clusterMembers(int n) {
+        clusterMembers = n;
+    }
+
+    /** No other node could take a session over from this one's records right now. */
+    boolean alone() {
+        return clusterMembers <= 1;
     }
 
     /** From a New Connection's destination to the address to dial (names resolved, policy applied). */

@@ -87,6 +87,7 @@ public final class RelayNode {
                 .description("cluster members this node sees").register(metrics.registry());
         Runnable say = () -> {
             Set<com.hazelcast.cluster.Member> members = hz.getCluster().getMembers();
+            relay.clusterMembers(members.size());
             relay.log().info(Event.CLUSTER_MEMBERS, "cluster: " + members.size() + " members ("
                     + members.stream().map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort())
                     .collect(java.util.stream.Collectors.joining(", ")) + ")", "members", members.size());

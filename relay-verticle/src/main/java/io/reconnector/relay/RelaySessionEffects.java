@@ -113,8 +113,8 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     /**
      * Records the connection and dials it at once, side by side: the store's write (about a
      * millisecond) no longer sits in front of every dial. Connected goes to the client only
-     * when both have succeeded; a socket whose record could not be written (or was fenced) is
-     * closed before a byte goes through it. A node that dies in that millisecond leaves a
+     * when both have succeeded (on a node alone in its cluster, when the dial has); a socket
+     * whose record could not be written (or was fenced) is closed before a byte goes through it. A node that dies in that millisecond leaves a
      * dialled socket nobody recorded; it dies with the node, and a client that resends the New
      * Connection to the next home has it dialled again (docs/PROTOCOL.md, decision 21).
      */
@@ -125,8 +125,11 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
                 recorded, o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
         session.replicator.changed();
         long asked = System.nanoTime();
-        Future<Void> stored = session.replicator.recorded();
         Future<NetSocket> dialled = relay().dialer().dial(address, o.port());
+        Future<Void> written = session.replicator.recorded();
+        // Alone in its cluster, a node has nobody who could take the session over from its
+        // record: the record is still written, but the connection does not wait for it.
+        Future<Void> stored = relay().alone() ? Future.succeededFuture() : written;
         Future.join(stored, dialled).onComplete(both -> {
             if (session.log.debugEnabled()) {
                 session.log.debug(null, String.format("connection %d: recorded and dialled in %.2f ms", id,
