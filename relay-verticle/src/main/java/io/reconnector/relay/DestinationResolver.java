@@ -32,6 +32,25 @@ final class DestinationResolver {
     private final List<NameRule> denyNames;
     private final NameResolver resolver;
 
+    /** A node's: its --allow/--deny, its own ports on its own addresses, its name rules and hosts file. */
+    static DestinationResolver forNode(io.vertx.core.Vertx vertx, RelayOptions options, java.util.Set<Integer> ownPorts) {
+        DestinationPolicy policy = new DestinationPolicy(options.allow(), options.deny(), ownPorts,
+                OwnAddresses.ofThisHost()::contains);
+        return new DestinationResolver(policy, options.names().allow(), options.names().deny(),
+                new NameResolver(vertx, options.names().hostsFile()));
+    }
+
+    /** Says once at start what the policy allows when that is nothing, or anything on purpose. */
+    void announce(io.reconnector.edge.EventLog log) {
+        if (policy.allowsNothing()) {
+            log.warn(io.reconnector.edge.Event.DESTINATION_POLICY, "no --allow given: every destination is refused; "
+                    + "give --allow CIDR[:PORTS] for what agents may reach (or --allow any, on purpose)");
+        } else if (policy.allowsAny()) {
+            log.info(io.reconnector.edge.Event.DESTINATION_POLICY, "--allow any: every destination but --deny and the "
+                    + "relay's own ports may be dialled");
+        }
+    }
+
     DestinationResolver(DestinationPolicy policy, List<NameRule> allowNames, List<NameRule> denyNames,
                         NameResolver resolver) {
         this.policy = policy;

@@ -44,7 +44,6 @@ public final class Relay extends VerticleBase {
     private ClientPort clientPort;
     /** The cluster plane's ports on this node (Hazelcast, event bus): never a destination. */
     private Set<Integer> clusterPorts = Set.of();
-    private DestinationPolicy policy;
     private DestinationResolver destinations;
     /** The cluster's size as last heard; more than one until told, so nothing skips a record by mistake. */
     private volatile int clusterMembers = 2;
@@ -115,20 +114,12 @@ public final class Relay extends VerticleBase {
                     Set<Integer> own = new java.util.HashSet<>(clusterPorts);
                     own.add(actualPort);
                     own.add(actualPeerPort);
-                    policy = new DestinationPolicy(options.allow(), options.deny(), own, OwnAddresses.ofThisHost()::contains);
-                    destinations = new DestinationResolver(policy, options.names().allow(), options.names().deny(),
-                            new NameResolver(vertx, options.names().hostsFile()));
+                    destinations = DestinationResolver.forNode(vertx, options, own);
                     log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                             + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
                             + ", " + clientPort.describe() + ")",
                             "port", actualPort, "peer_port", actualPeerPort, "tls", clientPort.tls());
-                    if (policy.allowsNothing()) {
-                        log.warn(Event.DESTINATION_POLICY, "no --allow given: every destination is refused; give --allow "
-                                + "CIDR[:PORTS] for what agents may reach (or --allow any, on purpose)");
-                    } else if (policy.allowsAny()) {
-                        log.info(Event.DESTINATION_POLICY, "--allow any: every destination but --deny and the relay's "
-                                + "own ports may be dialled");
-                    }
+                    destinations.announce(log);
                 });
     }
 
@@ -153,10 +144,6 @@ public final class Relay extends VerticleBase {
     /** The cluster plane's own ports, so the destination policy refuses them (set before deployment). */
     void clusterPorts(Set<Integer> ports) {
         clusterPorts = Set.copyOf(ports);
-    }
-
-    DestinationPolicy policy() {
-        return policy;
     }
 
     /** Hazelcast's membership listener says how many nodes there are (written on its thread). */
