@@ -43,15 +43,19 @@ class NamesTest {
     @BeforeAll
     void start(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         http = Curl.server();
-        http6 = HttpServer.create(new InetSocketAddress(InetAddress.getByName("::1"), 0), 50);
-        http6.createContext("/", ex -> {
-            byte[] body = "over IPv6\n".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(body);
-            }
-        });
-        http6.start();
+        try {
+            http6 = HttpServer.create(new InetSocketAddress(InetAddress.getByName("::1"), 0), 50);
+            http6.createContext("/", ex -> {
+                byte[] body = "over IPv6\n".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body);
+                }
+            });
+            http6.start();
+        } catch (IOException e) {
+            http6 = null; // a machine (a container) without IPv6 on loopback: the IPv6 test says so and skips
+        }
         String host = Loopback.subnet() + ".2";
         Path relayHosts = Files.writeString(dir.resolve("relay-hosts"), String.join("\n",
                 "# what the relay's network calls things",
@@ -79,7 +83,9 @@ class NamesTest {
         agent.close();
         relay.close();
         http.stop(0);
-        http6.stop(0);
+        if (http6 != null) {
+            http6.stop(0);
+        }
     }
 
     private String body(String name) {
@@ -124,6 +130,7 @@ class NamesTest {
 
     @Test
     void anIpv6DestinationAndANameForOne() throws IOException, InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(http6 != null, "no IPv6 on loopback here (::1 cannot be bound)");
         int port = http6.getAddress().getPort();
         Curl.Result literal = Curl.run("--socks5", "127.0.0.1:" + socks, "http://[::1]:" + port + "/");
         assertEquals(0, literal.exit(), literal.stderr());
