@@ -31,6 +31,7 @@ import java.util.List;
  * idle PORT COUNT                   open COUNT connections, print "open", hold until stdin closes
  * proxy LISTENPORT HOST:PORT        a TCP proxy; stdin lines "target HOST:PORT" / "reset" steer it
  * relay-memory IDLE_PORT COUNT      an in-process relay's live heap per idle connection and under a no-ack client
+ * allocations MEGABYTES            heap bytes agent and relay allocate per MiB carried (in-process)
  * </pre>
  */
 public final class BenchTool {
@@ -47,6 +48,7 @@ public final class BenchTool {
             case "idle" -> idle(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "proxy" -> proxy(Integer.parseInt(args[1]), args[2]);
             case "relay-memory" -> RelayMemory.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "allocations" -> Allocations.run(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("unknown tool " + args[0]);
         }
     }
