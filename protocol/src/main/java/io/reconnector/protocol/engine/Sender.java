@@ -125,6 +125,12 @@ final class Sender {
         return c.sendRoom(s.config.sendCapBytes());
     }
 
+    /**
+     * The next {@code n} pending bytes of {@code c}, as slices of the buffers they were read
+     * into, not copies (Vert.x's getBuffer copies twice): the socket's reads are ours and never
+     * written again, and every byte of a read buffer is pending or in flight, so a slice holds
+     * nothing the budget does not count.
+     */
     private static Buffer takePending(Connection c, int n) {
         Buffer first = c.pending.peekFirst();
         if (first.length() == n) {
@@ -134,9 +140,9 @@ final class Sender {
         }
         if (first.length() > n) {
             c.pending.removeFirst();
-            c.pending.addFirst(first.getBuffer(n, first.length()));
+            c.pending.addFirst(first.slice(n, first.length()));
             c.pendingBytes -= n;
-            return first.getBuffer(0, n);
+            return first.slice(0, n);
         }
         Buffer out = Buffer.buffer(n);
         while (out.length() < n) {
@@ -144,7 +150,7 @@ final class Sender {
             int take = Math.min(b.length(), n - out.length());
             out.appendBuffer(b, 0, take);
             if (take < b.length()) {
-                c.pending.addFirst(b.getBuffer(take, b.length()));
+                c.pending.addFirst(b.slice(take, b.length()));
             }
         }
         c.pendingBytes -= n;

@@ -56,7 +56,7 @@ public final class FrameDecoder {
             partial = null;
             throw e;
         }
-        partial = pos == end ? null : in.getBuffer(pos, end);
+        partial = pos == end ? null : in.slice(pos, end).copy(); // one copy (getBuffer makes two)
     }
 
     /** Hands over (and forgets) the bytes held for a frame not yet complete. */

@@ -79,7 +79,9 @@ final class FrameParser {
         if (length == 0) {
             return new Keepalive(messageId, connectionId, window);
         }
-        // A copy: the chunk it came in belongs to the transport and is reused.
-        return new Data(messageId, connectionId, window, in.getBuffer(pos, start + size));
+        // A copy, not a slice: a slice would keep the whole chunk it came in alive for as long as
+        // the payload waits, so a peer sending one-byte Data frames among other frames could
+        // make us hold far more than the window counts. One copy (getBuffer would make two).
+        return new Data(messageId, connectionId, window, in.slice(pos, start + size).copy());
     }
 }
