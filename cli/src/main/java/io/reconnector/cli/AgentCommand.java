@@ -235,7 +235,7 @@ final class AgentCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw Flags.wrong(spec, "--status-listen " + flag + ": " + e.getMessage());
         }
-        if (!Flags.isLoopback(at.host())) {
+        if (!io.reconnector.edge.Tls.isLoopback(at.host())) {
             throw Flags.wrong(spec, "--status-listen " + flag + ": the status shows every destination, so it is served "
                     + "on loopback only; use 127.0.0.1:PORT or [::1]:PORT, or 'off'");
         }

@@ -73,7 +73,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     private static String text(CommandSpec command, Path file, String key, OptionSpec option, Object value) {
         if (value instanceof List<?> list) {
-            if (!option.isMultiValue()) {
+            if (!option.isMultiValue() || option.splitRegex().isEmpty()) {
+                // The list reaches picocli as one default string, split where the option splits.
                 throw wrong(command, file, "gives a list for '" + key + "', which takes one value");
             }
             List<String> items = new ArrayList<>();
@@ -83,7 +84,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 }
                 items.add(String.valueOf(item));
             }
-            return String.join(option.splitRegex().isEmpty() ? "" : ",", items);
+            return String.join(",", items);
         }
         return String.valueOf(value);
     }

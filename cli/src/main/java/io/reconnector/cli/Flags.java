@@ -14,12 +14,6 @@ final class Flags {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /** An address literal on this host only: 127.0.0.0/8 or ::1 (names are not looked up). */
-    static boolean isLoopback(String host) {
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return h.startsWith("127.") && h.chars().allMatch(c -> c == '.' || Character.isDigit(c)) || h.equals("::1");
-    }
-
     /** A file the command will read: it must be there and readable now, not at the first client. */
     static Path readable(CommandLine.Model.CommandSpec spec, String flag, Path file) {
         if (file != null && !Files.isReadable(file)) {

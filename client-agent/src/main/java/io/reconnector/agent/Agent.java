@@ -258,10 +258,6 @@ public final class Agent extends VerticleBase {
 
     void localData(int id, Buffer data) {
         metrics.up(data.length());
-        LocalConnection l = locals.get(id);
-        if (l != null) {
-            l.bytesUp += data.length();
-        }
         run(engine.write(id, data));
     }
 

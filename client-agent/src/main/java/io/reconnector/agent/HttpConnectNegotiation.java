@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.reconnector.edge.HostPort;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Destination;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +27,8 @@ final class HttpConnectNegotiation implements ProxyHandshake {
     static final String CODEC = "http-proxy";
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADERS = 16384;
+    /** A CONNECT request has no body; the decoder still wants a bound for one. */
+    private static final int MAX_CHUNK = 8192;
 
     private final Consumer<Buffer> write;
     private final Runnable removeCodec;
@@ -41,7 +44,7 @@ final class HttpConnectNegotiation implements ProxyHandshake {
     }
 
     static ChannelHandler codec() {
-        return new HttpRequestDecoder(MAX_LINE, MAX_HEADERS, 8192);
+        return new HttpRequestDecoder(MAX_LINE, MAX_HEADERS, MAX_CHUNK);
     }
 
     @Override
@@ -74,19 +77,14 @@ final class HttpConnectNegotiation implements ProxyHandshake {
         }
     }
 
-    /** {@code host:port}, {@code [v6]:port}; null when it is neither. */
+    /** {@code host:port}, {@code [v6]:port}; null when it is neither (an IPv6 host needs its brackets). */
     static Target authority(String uri) {
-        int colon = uri.lastIndexOf(':');
-        if (colon <= 0) {
+        if (uri.indexOf(':') != uri.lastIndexOf(':') && !uri.startsWith("[")) {
             return null;
         }
         try {
-            int port = Integer.parseInt(uri.substring(colon + 1));
-            String host = uri.substring(0, colon);
-            if (port < 1 || port > 65535 || (host.indexOf(':') >= 0 && !host.startsWith("["))) {
-                return null;
-            }
-            return new Target(Destination.parse(host), port);
+            HostPort at = HostPort.parse(uri);
+            return at.port() < 1 ? null : new Target(Destination.parse(at.host()), at.port());
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.reconnector.agent;
 
 import io.reconnector.edge.Event;
+import io.reconnector.edge.HostPort;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.engine.Extensions;
@@ -23,7 +24,7 @@ final class LocalConnection implements SocketPipe.Listener {
     final SocketPipe pipe;
     private final Agent agent;
     /** The proxy protocol the application speaks first (SOCKS, HTTP CONNECT); null on a forward. */
-    private final ProxyHandshake socks;
+    private final ProxyHandshake handshake;
     private int id = NO_ID;
     private boolean gone;
     /** For the status: how it came in, where it goes, since when, and the bytes each way. */
@@ -40,7 +41,7 @@ final class LocalConnection implements SocketPipe.Listener {
         this.agent = agent;
         this.via = via;
         this.pipe = pipe;
-        this.socks = handshake;
+        this.handshake = handshake;
         pipe.listen(this);
         pipe.resume(); // read the request; the engine takes over reading once connected
     }
@@ -50,7 +51,7 @@ final class LocalConnection implements SocketPipe.Listener {
         this.agent = agent;
         this.via = "forward " + pipe.socket().localAddress().port(); // the bound port (the spec may say 0)
         this.pipe = pipe;
-        this.socks = null;
+        this.handshake = null;
         pipe.listen(this);
         openTo(forward.target(), forward.targetPort());
     }
@@ -62,9 +63,8 @@ final class LocalConnection implements SocketPipe.Listener {
      * destination is refused. All of it within --connect-timeout.
      */
     private void openTo(Destination destination, int port) {
-        String text = destination.toString();
-        this.destination = (text.indexOf(':') >= 0 ? "[" + text + "]" : text) + ":" + port;
-        startConnectTimer(destination, port);
+        this.destination = new HostPort(destination.toString(), port).toString(); // IPv6 in brackets
+        startConnectTimer();
         if (!destination.needsExtension()) {
             open(destination, port);
             return;
@@ -93,13 +93,12 @@ final class LocalConnection implements SocketPipe.Listener {
     }
 
     /** Offline, the New Connection waits for the relay; the application should not wait longer than for a slow server. */
-    private void startConnectTimer(Destination destination, int port) {
+    private void startConnectTimer() {
         long timeout = agent.options().connectTimeout().toMillis();
         connectTimer = agent.vertx().setTimer(timeout, t -> {
             connectTimer = -1;
             if (!gone) {
-                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + destination + ":" + port
-                        + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
+                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + destination + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
                         ? "the relay is slow to dial" : "the relay is unreachable") + "; --connect-timeout)",
                         "timeout_ms", timeout);
                 fail(ConnectFailed.ETIMEDOUT); // its close sends Connection Closed, which cancels the dial
@@ -131,14 +130,14 @@ final class LocalConnection implements SocketPipe.Listener {
 
     @Override
     public void onMessage(Object message) {
-        if (gone || socks == null) {
+        if (gone || handshake == null) {
             io.netty.util.ReferenceCountUtil.release(message);
             return;
         }
         // Paused while the request is handled: bytes the application sends right behind a
         // request it considers complete wait in the socket, never in a decoder that would misread them.
         pipe.pause();
-        ProxyHandshake.Next next = socks.onMessage(message);
+        ProxyHandshake.Next next = handshake.onMessage(message);
         if (next instanceof ProxyHandshake.Next.Close close) {
             agent.log().debug(null, "proxy request refused: " + close.why());
             gone = true;
@@ -163,14 +162,15 @@ final class LocalConnection implements SocketPipe.Listener {
             pipe.close();
             return;
         }
+        bytesUp += data.length();
         agent.localData(id, data);
     }
 
-    /** Refuses the application: a SOCKS answer naming the errno, or a reset on a forward (it has no other way to say it). */
+    /** Refuses the application: its proxy protocol's answer for the errno, or a reset on a forward (it has no other way to say it). */
     private void fail(int errno) {
         gone = true;
-        if (socks != null) {
-            socks.answer(errno);
+        if (handshake != null) {
+            handshake.answer(errno);
             pipe.close();
         } else {
             pipe.reset();
@@ -188,8 +188,8 @@ final class LocalConnection implements SocketPipe.Listener {
     void connectResult(int errno) {
         cancelConnectTimer();
         if (errno == 0) {
-            if (socks != null) {
-                socks.answer(0);
+            if (handshake != null) {
+                handshake.answer(0);
             }
             return; // the engine resumes reading when the window allows
         }

@@ -81,10 +81,13 @@ final class NameResolver {
             if (fields.length < 2) {
                 continue;
             }
-            IpAddress address;
+            io.reconnector.protocol.frame.Destination first;
             try {
-                address = (IpAddress) io.reconnector.protocol.frame.Destination.parse(fields[0]);
-            } catch (IllegalArgumentException | ClassCastException e) {
+                first = io.reconnector.protocol.frame.Destination.parse(fields[0]);
+            } catch (IllegalArgumentException e) {
+                continue; // neither an address nor a name
+            }
+            if (!(first instanceof IpAddress address)) {
                 continue; // not an address: as the system's resolver does, skip the line
             }
             for (int i = 1; i < fields.length; i++) {

@@ -94,7 +94,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     /** The destination is not dialled: Connect Failed with the refusal's errno. */
     private void refuse(Effect.OpenUpstream o, Throwable cause) {
         int id = o.connectionId();
-        String to = o.destination() + ":" + o.port();
+        String to = destination(o);
         if (!(cause instanceof DestinationResolver.Refused refused)) {
             session.log.warn(Event.CONNECTION_REFUSED, "connection " + id + " to " + to + " not dialled: " + cause,
                     "connection_id", id, "destination", to);
@@ -148,6 +148,11 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         });
     }
 
+    /** What a New Connection asked for, as HOST:PORT (an IPv6 address in brackets). */
+    private static String destination(Effect.OpenUpstream o) {
+        return new io.reconnector.edge.HostPort(o.destination().toString(), o.port()).toString();
+    }
+
     private static void closeIfOpen(Future<NetSocket> dialled) {
         if (dialled.succeeded()) {
             dialled.result().close();
@@ -176,7 +181,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         if (ar.failed()) {
             session.upstreams.remove(u.id);
             session.replicator.changed();
-            session.log.debug(null, "connection " + u.id + " to " + o.destination() + ":" + o.port() + " failed: "
+            session.log.debug(null, "connection " + u.id + " to " + destination(o) + " failed: "
                     + ar.cause().getMessage());
             session.run(session.engine.upstreamFailed(u.id, o.token(), Errnos.of(ar.cause())));
             return;

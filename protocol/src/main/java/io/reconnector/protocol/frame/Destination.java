@@ -25,24 +25,19 @@ public sealed interface Destination permits IpAddress, HostName {
         if (text.indexOf(':') >= 0) {
             return Ipv6Address.parse(text);
         }
-        if (SocksLiteral.isIpv4(text)) {
+        if (isIpv4Literal(text)) {
             return Ipv4Address.parse(text);
         }
         return new HostName(text);
     }
 
-    /** The literal test, kept apart so a name like {@code 1.2.3.example} is not mistaken for an address. */
-    final class SocksLiteral {
-        private SocksLiteral() {
-        }
-
-        static boolean isIpv4(String text) {
-            try {
-                Ipv4Address.parse(text);
-                return true;
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
+    /** Only a whole dotted quad is an address: a name like {@code 1.2.3.example} stays a name. */
+    private static boolean isIpv4Literal(String text) {
+        try {
+            Ipv4Address.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

@@ -48,7 +48,7 @@ public final class FrameDecoder {
                 if (size == NEED_MORE || pos + size > end) {
                     break;
                 }
-                sink.accept(FrameParser.parse(in, pos, size));
+                sink.accept(parse(in, pos, size));
                 pos += size;
             }
         } catch (ProtocolException e) {
@@ -71,26 +71,26 @@ public final class FrameDecoder {
         return partial == null ? 0 : partial.length();
     }
 
-    /**
-     * A named New Connection: its header, then as many name bytes as its length byte says. The
-     * name is checked here, once complete, so a frame with an empty or malformed name is a
-     * protocol error (the transport closes) rather than an exception deep in the parser.
-     */
-    private static int nameFrameSize(Buffer in, int pos, int end) throws ProtocolException {
+    /** A named New Connection: its header, then as many name bytes as its length byte says. */
+    private static int nameFrameSize(Buffer in, int pos, int end) {
         FrameType type = FrameType.NEW_CONNECTION_NAME;
         if (end - pos < type.size()) {
             return NEED_MORE;
         }
-        int length = in.getUnsignedByte(pos + FrameType.NAME_LENGTH_OFFSET);
-        int size = type.size() + length;
-        if (end - pos >= size) {
-            try {
-                HostName.ofBytes(in.getBytes(pos + type.size(), pos + size));
-            } catch (IllegalArgumentException e) {
-                throw new ProtocolException(ProtocolViolation.MALFORMED, e.getMessage());
-            }
+        return type.size() + in.getUnsignedByte(pos + FrameType.NAME_LENGTH_OFFSET);
+    }
+
+    /**
+     * The complete frame at {@code pos}. Records check their fields; the only field a peer can
+     * get wrong within a well-sized frame is an extension's host name, which is then a protocol
+     * error (the transport closes), not an exception for whoever feeds the decoder.
+     */
+    private static Frame parse(Buffer in, int pos, int size) throws ProtocolException {
+        try {
+            return FrameParser.parse(in, pos, size);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ProtocolViolation.MALFORMED, e.getMessage());
         }
-        return size;
     }
 
     /** The whole size of the frame starting at {@code pos}, or {@link #NEED_MORE}. */

@@ -39,7 +39,7 @@ final class FrameParser {
         return a;
     }
 
-    /** Its name was checked when the frame was sized ({@link FrameDecoder}), so it is a valid {@link HostName}. */
+    /** A name that is not one throws IllegalArgumentException, which the decoder reports as MALFORMED. */
     private NewConnection newConnectionToName() {
         int messageId = u16();
         int connectionId = u16();
