@@ -16,6 +16,8 @@ import java.util.List;
 public final class EmbeddedHazelcast {
     /** The member port when none is given; the first free from here is taken. */
     public static final int DEFAULT_PORT = 5701;
+    /** How soon, and how often, a member looks for split-off clusters to merge with. */
+    static final int MERGE_DELAY_SECONDS = 10;
 
     private EmbeddedHazelcast() {
     }
@@ -34,6 +36,12 @@ public final class EmbeddedHazelcast {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // Nodes that start together can each form a cluster of one when a peer answers late (a
+        // busy machine, a slow pod). Until they merge, a session started on one is unknown on the
+        // others, so its client is rejected where it returns: look for split clusters within
+        // seconds rather than Hazelcast's default five minutes.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
         // Bind to the cluster host only, and take it as given: Hazelcast's interface matching
         // knows only addresses configured on an interface, not the rest of 127.0.0.0/8.
         config.setProperty("hazelcast.local.localAddress", host);

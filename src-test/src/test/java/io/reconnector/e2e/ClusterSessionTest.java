@@ -61,7 +61,11 @@ class ClusterSessionTest {
             for (int attempt = 0; attempt < 10 && c.count(Event.SESSION_MOVED_IN) == 0; attempt++) {
                 int mark = c.agent.mark();
                 c.proxy.resetAll();
-                c.agent.awaitFrom(mark, Event.RESUMED, e -> true, WAIT);
+                try {
+                    c.agent.awaitFrom(mark, Event.RESUMED, e -> true, WAIT);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\n" + c.outputs(), e);
+                }
             }
             assertTrue(c.count(Event.SESSION_MOVED_IN, e -> homeBefore.equals(e.getString("from"))) > 0, c.outputs());
             assertTrue(c.count(Event.SESSION_HANDED_OVER) > 0, c.outputs());
@@ -107,6 +111,7 @@ class ClusterSessionTest {
                 assertEquals(1, c.relays[i].count(Event.RELAY_DRAINED), c.relays[i].output());
                 c.relays[i] = c.startRelay(i);
                 c.relays[i].await(Event.RELAY_LISTENING, RelayCluster.START);
+                c.awaitWholeCluster();
                 await("traffic flows after restarting " + RelayCluster.name(i)).atMost(Duration.ofSeconds(30))
                         .until(() -> ok.get() > before + 5);
             }

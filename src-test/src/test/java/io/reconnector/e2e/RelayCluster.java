@@ -68,6 +68,7 @@ final class RelayCluster implements AutoCloseable {
         for (int i = 0; i < NODES; i++) {
             relays[i].await(Event.RELAY_LISTENING, START);
         }
+        awaitWholeCluster();
         haproxyConfig = Files.createTempFile("haproxy", ".cfg");
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -92,6 +93,17 @@ final class RelayCluster implements AutoCloseable {
         Files.writeString(haproxyConfig, cfg.toString());
         haproxy = Proc.command("haproxy", List.of("haproxy", "-db", "-f", haproxyConfig.toString()));
         await("HAProxy listens").atMost(Duration.ofSeconds(10)).until(() -> canConnect(balancerHost(), CLIENT_PORT));
+    }
+
+    /**
+     * Until every node sees all the others. Nodes started together on a busy machine may first form
+     * clusters of their own and merge seconds later; a test that starts a session before that
+     * would find it unknown on the other side of the split.
+     */
+    void awaitWholeCluster() {
+        for (int i = 0; i < NODES; i++) {
+            relays[i].await(Event.CLUSTER_MEMBERS, e -> e.getInteger("members") == NODES, START);
+        }
     }
 
     /** The name a node was given: n1, n2, n3. */
