@@ -3,6 +3,7 @@ package io.reconnector.relay;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.reconnector.store.HazelcastFutures;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
@@ -38,12 +39,12 @@ interface Directory {
 
         @Override
         public Future<Void> register(NodeInfo self) {
-            return Future.fromCompletionStage(nodes.setAsync(self.name(), self), context);
+            return HazelcastFutures.on(context, nodes.setAsync(self.name(), self));
         }
 
         @Override
         public Future<Optional<NodeInfo>> lookup(String name) {
-            return Future.fromCompletionStage(nodes.getAsync(name), context).map(Optional::ofNullable);
+            return HazelcastFutures.on(context, nodes.getAsync(name)).map(Optional::ofNullable);
         }
 
         @Override

@@ -38,7 +38,7 @@ public final class HazelcastSessionStore implements SessionStore {
     }
 
     private <T> Future<T> future(CompletionStage<T> stage) {
-        return Future.fromCompletionStage(stage, context);
+        return HazelcastFutures.on(context, stage);
     }
 
     @Override

@@ -139,6 +139,23 @@ class HazelcastSessionStoreTest extends SessionStoreContract {
                 "members accept no client connections");
     }
 
+    /**
+     * Hazelcast runs plain callbacks on its default executor, which on a machine of two cores or
+     * fewer (this one, CI, a small pod) starts a thread for each: the store must not use it.
+     */
+    @Test
+    void callsStartNoThreadEach() throws Exception {
+        SessionKey key = newKey();
+        await(store.start(key, "n1", 1));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+        for (int i = 0; i < 200; i++) {
+            assertTrue(await(store.get(key)).isPresent());
+        }
+        long started = threads.getTotalStartedThreadCount() - before;
+        assertTrue(started < 20, started + " threads started for 200 reads");
+    }
+
     @Test
     void theClusterNameNeedsTheSecret() {
         byte[] secret = new byte[32];
