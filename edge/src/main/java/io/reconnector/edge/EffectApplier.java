@@ -64,7 +64,7 @@ public final class EffectApplier implements Effect.Handler {
     private final Side side;
     private final ArrayDeque<Effect> queue = new ArrayDeque<>();
     private boolean running;
-    private Buffer outgoing;
+    private final FrameBatch outgoing = new FrameBatch();
 
     public EffectApplier(SessionEngine engine, Side side) {
         this.engine = engine;
@@ -86,19 +86,14 @@ public final class EffectApplier implements Effect.Handler {
         } finally {
             running = false;
         }
-        if (outgoing != null) {
-            Buffer out = outgoing;
-            outgoing = null;
-            side.writeFrames(out);
+        if (!outgoing.isEmpty()) {
+            side.writeFrames(outgoing.take());
         }
     }
 
     @Override
     public void send(Effect.Send e) {
-        if (outgoing == null) {
-            outgoing = Buffer.buffer(256);
-        }
-        e.frame().writeTo(outgoing);
+        outgoing.add(e.frame());
         if (e.frame() instanceof SequencedFrame s) {
             side.sequencedFrameSent(s);
         }

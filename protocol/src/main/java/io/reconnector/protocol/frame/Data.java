@@ -37,8 +37,14 @@ public record Data(int messageId, int connectionId, int window, Buffer payload) 
 
     @Override
     public void writeTo(Buffer out) {
+        writeHeaderTo(out);
+        out.appendBuffer(payload);
+    }
+
+    /** The frame up to its payload: for writers that send the payload as it is, without copying it. */
+    public void writeHeaderTo(Buffer out) {
         Frame.header(out, type()).appendUnsignedShort(messageId).appendUnsignedShort(connectionId)
-                .appendUnsignedShort(window).appendUnsignedShort(payload.length()).appendBuffer(payload);
+                .appendUnsignedShort(window).appendUnsignedShort(payload.length());
     }
 
     @Override

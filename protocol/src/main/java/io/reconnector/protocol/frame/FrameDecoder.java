@@ -33,30 +33,87 @@ public final class FrameDecoder {
         if (failed) {
             throw new IllegalStateException("decoder already failed; close the transport");
         }
-        Buffer in;
-        if (partial == null) {
-            in = chunk;
-        } else {
-            partial.appendBuffer(chunk);
-            in = partial;
-        }
-        int pos = 0;
-        int end = in.length();
         try {
+            int pos = partial == null ? 0 : completeHeld(chunk, sink);
+            int end = chunk.length();
             while (true) {
-                int size = frameSize(in, pos, end);
+                int size = frameSize(chunk, pos, end);
                 if (size == NEED_MORE || pos + size > end) {
                     break;
                 }
-                sink.accept(parse(in, pos, size));
+                sink.accept(parse(chunk, pos, size, false));
                 pos += size;
+            }
+            if (pos < end) {
+                partial = holding(chunk, pos, end);
             }
         } catch (ProtocolException e) {
             failed = true;
             partial = null;
             throw e;
         }
-        partial = pos == end ? null : in.slice(pos, end).copy(); // one copy (getBuffer makes two)
+    }
+
+    /**
+     * Adds to the held frame only what of {@code chunk} belongs to it, and emits it once whole:
+     * the frames after it are then read from the chunk itself, not copied along with it.
+     *
+     * @return how many bytes of {@code chunk} went to the held frame
+     */
+    private int completeHeld(Buffer chunk, Consumer<? super Frame> sink) throws ProtocolException {
+        int used = 0;
+        while (true) {
+            int size = frameSize(partial, 0, partial.length());
+            if (size != NEED_MORE && partial.length() == size) {
+                Buffer whole = partial;
+                partial = null;
+                sink.accept(parse(whole, 0, size, true)); // gathered here: nobody else has it
+                return used;
+            }
+            if (used == chunk.length()) {
+                return used;
+            }
+            int want = size == NEED_MORE ? headerSize(partial) : size;
+            int take = Math.min(want - partial.length(), chunk.length() - used);
+            partial.appendBuffer(chunk, used, take);
+            used += take;
+            if (size == NEED_MORE && partial.length() == want) {
+                partial = sized(partial); // the header is in: now the frame's size is known
+            }
+        }
+    }
+
+    /** The bytes that tell the size of the frame whose first bytes {@code held} holds. */
+    private static int headerSize(Buffer held) throws ProtocolException {
+        FrameType type = FrameType.ofCode(held.getUnsignedByte(0));
+        if (type == null) {
+            throw new ProtocolException(ProtocolViolation.UNKNOWN_CODE, String.format("0x%02x", held.getUnsignedByte(0)));
+        }
+        return type.size(); // for Data and named New Connection, the header holds the length
+    }
+
+    /** {@code held} moved to a buffer with room for its whole frame (a copy of a header, at most). */
+    private static Buffer sized(Buffer held) throws ProtocolException {
+        int size = frameSize(held, 0, held.length());
+        if (size == NEED_MORE || size == held.length()) {
+            return held;
+        }
+        Buffer b = Buffer.buffer(size);
+        b.appendBuffer(held);
+        return b;
+    }
+
+    /**
+     * A buffer for the incomplete frame at {@code pos}, holding its bytes so far, with room for
+     * the whole frame when its size is known, so the chunks that complete it are appended without
+     * the buffer growing (each growth would copy everything gathered so far again).
+     */
+    private static Buffer holding(Buffer in, int pos, int end) throws ProtocolException {
+        int have = end - pos;
+        int size = frameSize(in, pos, end);
+        Buffer b = Buffer.buffer(size == NEED_MORE ? FrameType.DATA.size() : size);
+        b.appendBuffer(in, pos, have);
+        return b;
     }
 
     /** Hands over (and forgets) the bytes held for a frame not yet complete. */
@@ -85,9 +142,9 @@ public final class FrameDecoder {
      * get wrong within a well-sized frame is an extension's host name, which is then a protocol
      * error (the transport closes), not an exception for whoever feeds the decoder.
      */
-    private static Frame parse(Buffer in, int pos, int size) throws ProtocolException {
+    private static Frame parse(Buffer in, int pos, int size, boolean ours) throws ProtocolException {
         try {
-            return FrameParser.parse(in, pos, size);
+            return FrameParser.parse(in, pos, size, ours);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ProtocolViolation.MALFORMED, e.getMessage());
         }

@@ -50,8 +50,12 @@ final class FrameParser {
         return new NewConnection(messageId, connectionId, name, port);
     }
 
-    /** The frame of {@code size} bytes at {@code start}; its code is one {@link FrameType} defines. */
-    static Frame parse(Buffer in, int start, int size) {
+    /**
+     * The frame of {@code size} bytes at {@code start}; its code is one {@link FrameType} defines.
+     * {@code ours}: {@code in} is the decoder's own buffer, holding this frame and nothing else,
+     * which a Data payload may then keep instead of a copy.
+     */
+    static Frame parse(Buffer in, int start, int size, boolean ours) {
         FrameType type = FrameType.ofCode(in.getUnsignedByte(start));
         FrameParser p = new FrameParser(in, start + 1);
         return switch (type) {
@@ -67,17 +71,22 @@ final class FrameParser {
             case CONNECTION_EOF -> new ConnectionEof(p.u16(), p.u16());
             case CONNECTION_CLOSED -> new ConnectionClosed(p.u16(), p.u16());
             case ACK -> new Ack(p.u16(), p.u16());
-            case DATA -> p.dataOrKeepalive(start, size);
+            case DATA -> p.dataOrKeepalive(start, size, ours);
         };
     }
 
-    private Frame dataOrKeepalive(int start, int size) {
+    private Frame dataOrKeepalive(int start, int size, boolean ours) {
         int messageId = u16();
         int connectionId = u16();
         int window = u16();
         int length = u16();
         if (length == 0) {
             return new Keepalive(messageId, connectionId, window);
+        }
+        if (ours && start == 0 && size == in.length()) {
+            // A frame the decoder gathered across reads in a buffer of its own: the payload keeps
+            // nothing alive but its header, and no transport writes to it.
+            return new Data(messageId, connectionId, window, in.slice(pos, size));
         }
         // A copy, not a slice: a slice would keep the whole chunk it came in alive for as long as
         // the payload waits, so a peer sending one-byte Data frames among other frames could

@@ -167,4 +167,29 @@ class FrameDecoderTest {
         assertThrows(IllegalArgumentException.class, () -> Ipv4Address.parse("1.2.3.256"));
         assertEquals("10.1.2.3", Ipv4Address.parse("10.1.2.3").toString());
     }
+
+    /**
+     * A chunk that ends a held frame, carries a whole one and starts another: the held frame
+     * takes only its own bytes and is emitted, the whole one is read from the chunk, and only
+     * the last one's first bytes are held.
+     */
+    @Test
+    void aChunkCompletesTheHeldFrameThenIsDecodedInPlace() throws Exception {
+        Data first = new Data(1, 1, 64, Buffer.buffer(new byte[3000]));
+        Data second = new Data(2, 1, 64, Buffer.buffer(new byte[2000]));
+        Data third = new Data(3, 1, 64, Buffer.buffer(new byte[1000]));
+        Buffer stream = concat(List.of(first, second, third));
+        int cut1 = 1000;
+        int cut2 = first.encodedSize() + second.encodedSize() + 5;
+        FrameDecoder d = new FrameDecoder();
+        List<Frame> out = new ArrayList<>();
+        d.feed(stream.slice(0, cut1).copy(), out::add);
+        assertEquals(cut1, d.buffered());
+        d.feed(stream.slice(cut1, cut2).copy(), out::add);
+        assertEquals(List.of(first, second), out);
+        assertEquals(5, d.buffered(), "only the third frame's first bytes are held");
+        d.feed(stream.slice(cut2, stream.length()).copy(), out::add);
+        assertEquals(List.of(first, second, third), out);
+        assertEquals(0, d.buffered());
+    }
 }
