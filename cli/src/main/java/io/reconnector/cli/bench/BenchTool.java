@@ -32,10 +32,13 @@ import java.util.List;
  * proxy LISTENPORT HOST:PORT        a TCP proxy; stdin lines "target HOST:PORT" / "reset" steer it
  * relay-memory IDLE_PORT COUNT      an in-process relay's live heap per idle connection and under a no-ack client
  * allocations MEGABYTES            heap bytes agent and relay allocate per MiB carried (in-process)
+ * many-sessions RELAY_PORT ECHO_PORT RELAY_PID SESSIONS PER_SESSION SECONDS
+ *                                   many agents in this process on one relay: throughput, p99, relay CPU
  * </pre>
  */
 public final class BenchTool {
     private static final long CLIENT_WARM_UP_NANOS = 1_000_000_000L;
+
     private BenchTool() {
     }
 
@@ -50,6 +53,8 @@ public final class BenchTool {
             case "proxy" -> proxy(Integer.parseInt(args[1]), args[2]);
             case "relay-memory" -> RelayMemory.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "allocations" -> Allocations.run(Integer.parseInt(args[1]));
+            case "many-sessions" -> ManySessions.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    Long.parseLong(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
             default -> throw new IllegalArgumentException("unknown tool " + args[0]);
         }
     }

@@ -1,0 +1,142 @@
+package io.reconnector.cli.bench;
+
+import io.reconnector.agent.Agent;
+import io.reconnector.agent.AgentOptions;
+import io.reconnector.agent.ForwardSpec;
+import io.reconnector.edge.HostPort;
+import io.reconnector.protocol.frame.Ipv4Address;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many clients on one relay: {@code sessions} agents in this process (each its own session on
+ * the relay under test, a separate process), each carrying {@code perSession} connections to an
+ * echo server. Every connection sends a request of {@link #REQUEST} bytes and waits for its echo,
+ * again and again, for {@code seconds}. Prints the bytes echoed per second over all connections,
+ * the round trips' p50 and p99, and the relay's CPU time per wall second and per core (read from
+ * /proc, so Linux only).
+ *
+ * <pre>many-sessions RELAY_PORT ECHO_PORT RELAY_PID SESSIONS PER_SESSION SECONDS</pre>
+ */
+final class ManySessions {
+    static final int REQUEST = 16 * 1024;
+    /** Clock ticks per second for /proc/PID/stat times (USER_HZ, 100 on every Linux we run on). */
+    private static final double TICKS = 100.0;
+
+    private ManySessions() {
+    }
+
+    static void run(int relayPort, int echoPort, long relayPid, int sessions, int perSession, int seconds) throws Exception {
+        Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
+        List<Integer> forwards = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", relayPort), 100_000 + i, null, null,
+                    List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), echoPort)),
+                    Duration.ofSeconds(2), Duration.ofSeconds(7), 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                    null, AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null));
+            vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            forwards.add(agent.forwardPorts().get(0));
+        }
+        NetClient client = vertx.createNetClient();
+        List<Connection> connections = new ArrayList<>();
+        List<Future<NetSocket>> opening = new ArrayList<>();
+        for (int port : forwards) {
+            for (int c = 0; c < perSession; c++) {
+                opening.add(client.connect(port, "127.0.0.1"));
+            }
+        }
+        for (Future<NetSocket> f : opening) {
+            connections.add(new Connection(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)));
+        }
+        // Warm-up: the relay's JIT and every session's windows settle before the clock starts.
+        connections.forEach(Connection::start);
+        Thread.sleep(Math.min(10_000, seconds * 1000L));
+        Histogram rtt = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong bytes = new AtomicLong();
+        long[] cpuBefore = cpuTicks(relayPid);
+        long start = System.nanoTime();
+        connections.forEach(c -> c.measure(rtt, bytes));
+        Thread.sleep(seconds * 1000L);
+        long[] cpuAfter = cpuTicks(relayPid);
+        double wall = (System.nanoTime() - start) / 1e9;
+        long echoed;
+        long p50;
+        long p99;
+        synchronized (rtt) {
+            echoed = bytes.get();
+            p50 = rtt.getValueAtPercentile(50);
+            p99 = rtt.getValueAtPercentile(99);
+        }
+        double cpu = ((cpuAfter[0] + cpuAfter[1]) - (cpuBefore[0] + cpuBefore[1])) / TICKS / wall;
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("sessions=%d connections=%d mib_per_second=%.1f p50_us=%d p99_us=%d relay_cpu=%.2f relay_cpu_per_core=%.2f%n",
+                sessions, connections.size(), echoed / wall / (1 << 20), p50, p99, cpu, cpu / cores);
+        System.exit(0);
+    }
+
+    /** utime and stime of a process, in clock ticks. */
+    private static long[] cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])}; // fields 14 and 15 of stat
+    }
+
+    /** One connection's request-and-echo loop; it runs on the event loop that opened it. */
+    private static final class Connection {
+        private static final Buffer PAYLOAD = Buffer.buffer(new byte[REQUEST]);
+        private final NetSocket socket;
+        private int awaiting;
+        private long sentAt;
+        /** Set from the measuring thread when the clock starts; read on the socket's event loop. */
+        private volatile Histogram rtt;
+        private volatile AtomicLong bytes;
+
+        Connection(NetSocket socket) {
+            this.socket = socket;
+            socket.handler(this::onData);
+        }
+
+        /** The first request; the echo handler (on the socket's event loop) sends the rest. */
+        synchronized void start() {
+            send();
+        }
+
+        void measure(Histogram rtt, AtomicLong bytes) {
+            this.bytes = bytes;
+            this.rtt = rtt;
+        }
+
+        private void send() {
+            awaiting = REQUEST;
+            sentAt = System.nanoTime();
+            socket.write(PAYLOAD);
+        }
+
+        private synchronized void onData(Buffer b) {
+            awaiting -= b.length();
+            if (awaiting > 0) {
+                return;
+            }
+            Histogram h = rtt;
+            if (h != null) {
+                synchronized (h) {
+                    h.recordValue(Math.min(h.getHighestTrackableValue(), (System.nanoTime() - sentAt) / 1000));
+                }
+                bytes.addAndGet(REQUEST);
+            }
+            send();
+        }
+    }
+}
