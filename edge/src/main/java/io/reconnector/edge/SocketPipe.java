@@ -108,11 +108,13 @@ public final class SocketPipe {
         });
         socket.exceptionHandler(t -> failure = t);
         socket.closeHandler(v -> {
-            if (paused && !closed && !closing) {
+            if (paused && !closed && !closing && !eofSeen) {
                 // Bytes (and a FIN) may still be queued behind the pause: hand them over on
                 // resume, before reporting the close, or a peer that sent everything and hung
                 // up would look like one that aborted. (Not when we closed it: no resume would
-                // ever come, and the owner would never hear that its socket is gone.)
+                // ever come, and the owner would never hear that its socket is gone. Nor after
+                // the FIN was handed over: nothing can be queued behind it, and the owner, done
+                // reading, may never resume: the close would wait forever.)
                 closeDeferred = true;
                 return;
             }
