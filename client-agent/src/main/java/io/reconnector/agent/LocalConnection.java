@@ -98,7 +98,8 @@ final class LocalConnection implements SocketPipe.Listener {
         connectTimer = agent.vertx().setTimer(timeout, t -> {
             connectTimer = -1;
             if (!gone) {
-                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + destination + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
+                agent.log().infoLimited(Event.CONNECT_TIMED_OUT, "a connection to " + destination
+                        + " got no answer from the relay within " + timeout + " ms (" + (agent.link().attached()
                         ? "the relay is slow to dial" : "the relay is unreachable") + "; --connect-timeout)",
                         "timeout_ms", timeout);
                 fail(ConnectFailed.ETIMEDOUT); // its close sends Connection Closed, which cancels the dial

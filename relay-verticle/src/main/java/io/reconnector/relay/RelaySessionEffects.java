@@ -114,9 +114,10 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
      * Records the connection and dials it at once, side by side: the store's write (about a
      * millisecond) no longer sits in front of every dial. Connected goes to the client only
      * when both have succeeded (on a node alone in its cluster, when the dial has); a socket
-     * whose record could not be written (or was fenced) is closed before a byte goes through it. A node that dies in that millisecond leaves a
-     * dialled socket nobody recorded; it dies with the node, and a client that resends the New
-     * Connection to the next home has it dialled again (docs/PROTOCOL.md, decision 21).
+     * whose record could not be written (or was fenced) is closed before a byte goes through
+     * it. A node that dies in that millisecond leaves a dialled socket nobody recorded; it dies
+     * with the node, and a client that resends the New Connection to the next home has it
+     * dialled again (docs/PROTOCOL.md, decision 21).
      */
     private void recordAndDial(Effect.OpenUpstream o, IpAddress address) {
         int id = o.connectionId();

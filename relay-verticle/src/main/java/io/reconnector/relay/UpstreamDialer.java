@@ -9,7 +9,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 import java.net.InetSocketAddress;
-
 import java.time.Duration;
 
 /** Opens the real TCP connections a relay makes on a client's behalf. */

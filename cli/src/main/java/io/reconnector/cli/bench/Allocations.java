@@ -53,10 +53,7 @@ final class Allocations {
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
                     Duration.ofSeconds(10), 1 << 20, "bench-allocations")).toCompletionStage().toCompletableFuture().get();
             Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
-            Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", relay.relay().port()), 77, null, null,
-                    List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), sink.getLocalPort())),
-                    Duration.ofSeconds(2), Duration.ofSeconds(7), 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    null, AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null));
+            Agent agent = new Agent(forwardingAgent(relay.relay().port(), 77, sink.getLocalPort()));
             vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get();
             try (Socket app = new Socket("127.0.0.1", agent.forwardPorts().get(0)); OutputStream out = app.getOutputStream()) {
                 byte[] chunk = new byte[CHUNK];
@@ -75,6 +72,17 @@ final class Allocations {
             relay.close().toCompletionStage().toCompletableFuture().get();
         }
         System.exit(0);
+    }
+
+    /**
+     * An in-process agent on a relay at 127.0.0.1:{@code relayPort}, plaintext, with one forward
+     * (a port of its choosing) to 127.0.0.1:{@code targetPort}; no status port.
+     */
+    static AgentOptions forwardingAgent(int relayPort, long clientId, int targetPort) {
+        return new AgentOptions(new HostPort("127.0.0.1", relayPort), clientId, null, null,
+                List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), targetPort)),
+                Duration.ofSeconds(2), Duration.ofSeconds(7), 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                null, AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null);
     }
 
     /** Bytes allocated so far by every live thread of this JVM. */

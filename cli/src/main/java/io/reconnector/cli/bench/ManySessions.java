@@ -1,10 +1,6 @@
 package io.reconnector.cli.bench;
 
 import io.reconnector.agent.Agent;
-import io.reconnector.agent.AgentOptions;
-import io.reconnector.agent.ForwardSpec;
-import io.reconnector.edge.HostPort;
-import io.reconnector.protocol.frame.Ipv4Address;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +10,6 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +37,7 @@ final class ManySessions {
         Vertx vertx = Vertx.vertx(io.reconnector.edge.VertxSetup.options());
         List<Integer> forwards = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", relayPort), 100_000 + i, null, null,
-                    List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), echoPort)),
-                    Duration.ofSeconds(2), Duration.ofSeconds(7), 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    null, AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null));
+            Agent agent = new Agent(Allocations.forwardingAgent(relayPort, 100_000 + i, echoPort));
             vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             forwards.add(agent.forwardPorts().get(0));
         }

@@ -83,13 +83,13 @@ public final class FrameDecoder {
         }
     }
 
-    /** The bytes that tell the size of the frame whose first bytes {@code held} holds. */
-    private static int headerSize(Buffer held) throws ProtocolException {
-        FrameType type = FrameType.ofCode(held.getUnsignedByte(0));
-        if (type == null) {
-            throw new ProtocolException(ProtocolViolation.UNKNOWN_CODE, String.format("0x%02x", held.getUnsignedByte(0)));
-        }
-        return type.size(); // for Data and named New Connection, the header holds the length
+    /**
+     * The bytes that tell the size of the frame whose first bytes {@code held} holds (for Data
+     * and a named New Connection, the header holds the length). Its code was checked when
+     * {@link #frameSize} first looked at it.
+     */
+    private static int headerSize(Buffer held) {
+        return FrameType.ofCode(held.getUnsignedByte(0)).size();
     }
 
     /** {@code held} moved to a buffer with room for its whole frame (a copy of a header, at most). */
