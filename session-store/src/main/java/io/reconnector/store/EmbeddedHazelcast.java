@@ -57,6 +57,7 @@ public final class EmbeddedHazelcast {
             join.getTcpIpConfig().addMember(m);
         }
         config.getMapConfig(HazelcastSessionStore.MAP_NAME).setBackupCount(1).setAsyncBackupCount(0);
+        StoreSerializers.register(config.getSerializationConfig());
         return config;
     }
 
