@@ -34,6 +34,9 @@ public final class DestinationPolicy {
 
     private final List<AddressRule> allow;
     private final List<AddressRule> deny;
+    /** Each rule as a decision names it, written once: a decision is made for every connection. */
+    private final List<String> allowNames;
+    private final List<String> denyNames;
     private final Set<Integer> ownPorts;
     private final Predicate<IpAddress> ownAddress;
 
@@ -50,22 +53,24 @@ public final class DestinationPolicy {
                              Predicate<IpAddress> ownAddress) {
         this.allow = List.copyOf(allow);
         this.deny = List.copyOf(deny);
+        this.allowNames = this.allow.stream().map(r -> "--allow " + r).toList();
+        this.denyNames = this.deny.stream().map(r -> "--deny " + r).toList();
         this.ownPorts = Set.copyOf(ownPorts);
         this.ownAddress = ownAddress;
     }
 
     public Decision decide(IpAddress address, int port) {
-        for (AddressRule r : deny) {
-            if (r.matches(address, port)) {
-                return new Decision(false, "--deny " + r);
+        for (int i = 0; i < deny.size(); i++) {
+            if (deny.get(i).matches(address, port)) {
+                return new Decision(false, denyNames.get(i));
             }
         }
         if (ownPorts.contains(port) && ownAddress.test(address)) {
             return new Decision(false, "the relay's own port " + port + " (never a destination)");
         }
-        for (AddressRule r : allow) {
-            if (r.matches(address, port)) {
-                return new Decision(true, "--allow " + r);
+        for (int i = 0; i < allow.size(); i++) {
+            if (allow.get(i).matches(address, port)) {
+                return new Decision(true, allowNames.get(i));
             }
         }
         return new Decision(false, allow.isEmpty() ? "no --allow given: every destination is refused"

@@ -127,10 +127,11 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         session.replicator.changed();
         long asked = System.nanoTime();
         Future<NetSocket> dialled = relay().dialer().dial(address, o.port());
-        Future<Void> written = session.replicator.recorded();
         // Alone in its cluster, a node has nobody who could take the session over from its
-        // record: the record is still written, but the connection does not wait for it.
-        Future<Void> stored = relay().alone() ? Future.succeededFuture() : written;
+        // record (its records live in its own member and die with it): the connection neither
+        // waits for the record nor asks for a write of its own; the session's tick writes the
+        // record once per replication interval, ready for a member that joins.
+        Future<Void> stored = relay().alone() ? Future.succeededFuture() : session.replicator.recorded();
         Future.join(stored, dialled).onComplete(both -> {
             if (session.log.debugEnabled()) {
                 session.log.debug(null, String.format("connection %d: recorded and dialled in %.2f ms", id,

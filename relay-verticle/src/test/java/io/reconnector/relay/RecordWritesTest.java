@@ -1,0 +1,133 @@
+package io.reconnector.relay;
+
+import io.reconnector.edge.HostPort;
+import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.frame.Ack;
+import io.reconnector.protocol.frame.ConnectionClosed;
+import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.Ipv4Address;
+import io.reconnector.protocol.frame.NewConnection;
+import io.reconnector.protocol.frame.SessionStarted;
+import io.reconnector.protocol.frame.StartSession;
+import io.reconnector.store.ConnectionRecord;
+import io.reconnector.store.InMemorySessionStore;
+import io.reconnector.store.SessionKey;
+import io.reconnector.store.SessionRecord;
+import io.reconnector.store.SessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * When a relay writes a connection into its session's record. Alone in its cluster nobody could
+ * take a session over from the record, so opening a connection costs no store write; from the
+ * moment a second member is seen, a connection is answered only once its record is stored.
+ */
+@ExtendWith(VertxExtension.class)
+class RecordWritesTest {
+    private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
+    private static final CountingStore store = new CountingStore();
+    private static Relay relay;
+    private static Upstream upstream;
+
+    @BeforeAll
+    static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
+        upstream = new Upstream();
+        ClusterOptions single = ClusterOptions.single();
+        // Progress is written on the tick at most once an hour: beyond the session's first tick,
+        // every write this test sees is one a connection asked for.
+        ClusterOptions slowTick = new ClusterOptions(single.namePrefix(), single.host(), single.port(), single.members(),
+                single.dns(), single.keys(), single.peerListen(), single.eventBusPort(), Duration.ofHours(1));
+        RelayOptions options = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
+                List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofSeconds(30), Duration.ofMillis(200),
+                Duration.ofSeconds(3), 64 * 1024, "records").withCluster(slowTick);
+        relay = new Relay(options, store, new Directory.Local());
+        vertx.deployVerticle(relay).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        upstream.close();
+    }
+
+    @Test
+    void aNodeAloneWritesNoRecordPerConnectionAndANodeWithPeersRecordsEachBeforeConnected() throws Exception {
+        long clientId = 7001;
+        try (RawClient c = new RawClient(relay.port())) {
+            c.send(new StartSession(clientId));
+            assertEquals(new SessionStarted(clientId, Serial16.NONE), c.next(SessionStarted.class));
+
+            relay.clusterMembers(1);
+            int before = store.updates.get();
+            int id = 0;
+            for (int conn = 1; conn <= 20; conn++) {
+                c.send(new NewConnection(id++, conn, LOOPBACK, upstream.port()));
+                Connected connected = c.next(Connected.class);
+                c.send(new Ack(connected.messageId(), 256), new ConnectionClosed(id++, conn));
+            }
+            // The session's first tick may write its record once (nothing was written since the start).
+            int written = store.updates.get() - before;
+            assertTrue(written <= 1, "alone: 20 connections opened and closed, " + written + " record writes");
+
+            relay.clusterMembers(2);
+            c.send(new NewConnection(id, 21, LOOPBACK, upstream.port()));
+            Connected connected = c.next(Connected.class);
+            assertEquals(21, connected.connectionId());
+            SessionRecord stored = store.get(SessionKey.anonymous(clientId)).toCompletionStage().toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS).orElseThrow();
+            assertTrue(stored.connections().stream().map(ConnectionRecord::id).anyMatch(i -> i == 21),
+                    "with peers, the record holds the connection by the time it is answered: " + stored.connections());
+        }
+    }
+
+    /** The in-memory store, counting the writes of a session's progress. */
+    static final class CountingStore implements SessionStore {
+        private final InMemorySessionStore inner = new InMemorySessionStore();
+        final AtomicInteger updates = new AtomicInteger();
+
+        @Override
+        public Future<Optional<SessionRecord>> get(SessionKey key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public Future<Started> start(SessionKey key, String node, long now) {
+            return inner.start(key, node, now);
+        }
+
+        @Override
+        public Future<Boolean> update(SessionRecord record) {
+            updates.incrementAndGet();
+            return inner.update(record);
+        }
+
+        @Override
+        public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
+            return inner.replace(expectedEpoch, next);
+        }
+
+        @Override
+        public Future<Boolean> remove(SessionKey key, long epoch) {
+            return inner.remove(key, epoch);
+        }
+
+        @Override
+        public Future<Integer> countSessions(String identity, long exceptClientId) {
+            return inner.countSessions(identity, exceptClientId);
+        }
+    }
+}
