@@ -105,7 +105,8 @@ final class RelayLink {
                     agent.run(agent.engine().transportCongested(congested));
                 }
             });
-            transport.pipe.listen(transport);
+            // The decoder copies what it keeps: reads are lent to it, not copied first.
+            transport.pipe.lendReads().listen(transport);
             transport.pipe.resume();
             agent.run(agent.engine().attach(System.currentTimeMillis()));
         });

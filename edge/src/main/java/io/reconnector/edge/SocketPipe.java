@@ -58,6 +58,8 @@ public final class SocketPipe {
     private final NetSocketInternal socket;
     private final Channel channel;
     private Listener listener;
+    /** {@link #lendReads()}: reads are lent to the listener, not copied for it. */
+    private boolean lendsReads;
     private boolean paused;
     private boolean eofSeen;
     private boolean eofDeferred;
@@ -77,11 +79,32 @@ public final class SocketPipe {
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
+    /**
+     * From now on {@link Listener#onData} gets the bytes where Netty read them (a direct buffer,
+     * TLS's output), lent for the length of the call and released when it returns, instead of a
+     * copy on the heap the listener may keep. For a listener that keeps nothing it was given (a
+     * frame decoder copies what it keeps): one copy of every byte read fewer. Call before
+     * {@link #listen}.
+     */
+    public SocketPipe lendReads() {
+        lendsReads = true;
+        return this;
+    }
+
     /** Starts reporting; reading stays paused until {@link #resume()}. */
     public SocketPipe listen(Listener listener) {
         this.listener = listener;
         socket.messageHandler(msg -> {
-            if (msg instanceof ByteBuf buf) {
+            if (msg instanceof ByteBuf buf && lendsReads) {
+                try {
+                    if (!closed) {
+                        // A slice: Vert.x's Buffer reads by absolute index, from the slice's 0.
+                        listener.onData(BufferInternal.buffer(buf.slice()));
+                    }
+                } finally {
+                    buf.release();
+                }
+            } else if (msg instanceof ByteBuf buf) {
                 Buffer data = BufferInternal.safeBuffer(buf);
                 if (!closed) {
                     listener.onData(data);

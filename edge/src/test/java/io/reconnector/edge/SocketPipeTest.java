@@ -106,6 +106,55 @@ class SocketPipeTest {
         }
     }
 
+    /**
+     * A pipe that lends its reads hands over the bytes where Netty read them, and takes them
+     * back when the listener returns: a listener that kept the buffer finds it released.
+     */
+    @Test
+    void lentReadsAreTheReadBuffersAndReleasedWhenTheListenerReturns(VertxTestContext ctx) throws Exception {
+        BlockingQueue<Buffer> lent = new ArrayBlockingQueue<>(100);
+        BlockingQueue<String> seen = new ArrayBlockingQueue<>(100);
+        BlockingQueue<Boolean> direct = new ArrayBlockingQueue<>(100);
+        NetServer lender = vertx.createNetServer().connectHandler(s -> {
+            SocketPipe p = new SocketPipe(s).lendReads();
+            p.listen(new SocketPipe.Listener() {
+                @Override
+                public void onData(Buffer data) {
+                    seen.add(data.toString());
+                    direct.add(((io.vertx.core.internal.buffer.BufferInternal) data).getByteBuf().isDirect());
+                    lent.add(data);
+                }
+
+                @Override
+                public void onEof() {
+                    seen.add("eof");
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                }
+            });
+            p.resume();
+        });
+        int lenderPort = lender.listen(0, "127.0.0.1").await().actualPort();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), lenderPort)) {
+            client.getOutputStream().write("lent bytes".getBytes());
+            client.shutdownOutput();
+            StringBuilder got = new StringBuilder();
+            for (String s = seen.poll(5, TimeUnit.SECONDS); !"eof".equals(s); s = seen.poll(5, TimeUnit.SECONDS)) {
+                assertNotNull(s, "data, then the FIN");
+                got.append(s);
+            }
+            assertEquals("lent bytes", got.toString(), "the listener read every byte during its call");
+            assertEquals(true, direct.poll(), "the socket's own read buffer, not a copy on the heap");
+            Buffer kept = lent.poll();
+            assertNotNull(kept);
+            assertThrows(io.netty.util.IllegalReferenceCountException.class, () -> kept.getByte(0),
+                    "released once the listener returned");
+        }
+        ctx.completeNow();
+    }
+
     @Test
     void aPeerThatHangsUpWhilePausedHandsOverItsBytesAndFinBeforeTheClose() throws Exception {
         Socket client = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -77,7 +77,9 @@ final class ClientTransport implements SocketPipe.Listener {
                 session.congested(this, congested);
             }
         });
-        pipe.listen(this);
+        // The decoder copies what it keeps (payloads, a frame split across reads): reads are
+        // lent to it, not copied first. A hop copies what it forwards (onData).
+        pipe.lendReads().listen(this);
         pipe.resume();
         long deadline = relay.options().deadAfter().toMillis();
         handshakeTimer = relay.vertx().setTimer(deadline, id -> {
@@ -133,7 +135,8 @@ final class ClientTransport implements SocketPipe.Listener {
             return;
         }
         if (hop != null) {
-            hop.fromClient(data);
+            // The write outlives this call, the lent read buffer does not.
+            hop.fromClient(Buffer.buffer(data.length()).appendBuffer(data));
             return;
         }
         if (awaitingPreamble) {

@@ -90,7 +90,9 @@ final class FrameParser {
         }
         // A copy, not a slice: a slice would keep the whole chunk it came in alive for as long as
         // the payload waits, so a peer sending one-byte Data frames among other frames could
-        // make us hold far more than the window counts. One copy (getBuffer would make two).
-        return new Data(messageId, connectionId, window, in.slice(pos, start + size).copy());
+        // make us hold far more than the window counts; and the chunk may be a read buffer only
+        // lent to the decoder. One copy, onto the heap (getBuffer would make two; copy() of a
+        // pooled direct chunk would take pooled memory nobody releases).
+        return new Data(messageId, connectionId, window, Buffer.buffer(length).appendBuffer(in, pos, length));
     }
 }

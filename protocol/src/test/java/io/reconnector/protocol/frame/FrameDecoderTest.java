@@ -192,4 +192,30 @@ class FrameDecoderTest {
         assertEquals(List.of(first, second, third), out);
         assertEquals(0, d.buffered());
     }
+
+    /**
+     * The transports lend their read buffers to the decoder (pooled, direct, released when the
+     * call returns): every frame must survive its chunk's release, wherever the cuts fall.
+     */
+    @Test
+    void framesOutliveTheLentChunksTheyCameIn() throws Exception {
+        List<Frame> sent = sample();
+        Buffer stream = concat(sent);
+        for (int chunk : new int[] {1, 7, 1000, 40_000, stream.length()}) {
+            FrameDecoder d = new FrameDecoder();
+            List<Frame> out = new ArrayList<>();
+            for (int pos = 0; pos < stream.length(); pos += chunk) {
+                int end = Math.min(stream.length(), pos + chunk);
+                io.netty.buffer.ByteBuf lent = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(end - pos);
+                lent.writeBytes(stream.getBytes(pos, end));
+                d.feed(io.vertx.core.internal.buffer.BufferInternal.buffer(lent), out::add);
+                // Released, then scribbled over by the next use of the same pooled memory.
+                lent.release();
+                io.netty.buffer.ByteBuf reuse = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(end - pos);
+                reuse.writeZero(end - pos);
+                reuse.release();
+            }
+            assertEquals(sent, out, "chunks of " + chunk + " bytes");
+        }
+    }
 }
