@@ -38,10 +38,19 @@ public final class ChaosProxy {
             this.front = front;
         }
 
+        /**
+         * Both sockets are set to reset before either closes: closing one runs its close
+         * handler, which closes the other, and a close not yet set to reset would send a FIN,
+         * which a relay takes for the client's End Session.
+         */
         void reset() {
-            rst(front);
+            abortive(front);
             if (back != null) {
-                rst(back);
+                abortive(back);
+            }
+            front.close();
+            if (back != null) {
+                back.close();
             }
             pairs.remove(this);
         }
@@ -141,12 +150,12 @@ public final class ChaosProxy {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
-    private static void rst(NetSocket s) {
+    /** From now on, closing {@code s} resets it (SO_LINGER 0). */
+    private static void abortive(NetSocket s) {
         try {
             ((NetSocketInternal) s).channelHandlerContext().channel().config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException ignored) {
-            // fall back to a plain close
+            // already closed: nothing to reset
         }
-        s.close();
     }
 }
