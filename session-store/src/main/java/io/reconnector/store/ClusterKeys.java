@@ -55,8 +55,12 @@ public final class ClusterKeys {
         return out;
     }
 
-    /** The Hazelcast cluster name: the operator's prefix and a part only holders of the secret can compute. */
+    /**
+     * The Hazelcast cluster name: the operator's prefix, the store's format and a part only
+     * holders of the secret can compute. Members that write records in another format
+     * ({@link StoreSerializers#FORMAT}) never join, so no member is handed a record it cannot read.
+     */
     public String clusterName(String prefix) {
-        return prefix + "-" + HexFormat.of().formatHex(key(Purpose.HAZELCAST_CLUSTER_NAME));
+        return prefix + "-store" + StoreSerializers.FORMAT + "-" + HexFormat.of().formatHex(key(Purpose.HAZELCAST_CLUSTER_NAME));
     }
 }

@@ -16,9 +16,15 @@ import java.io.IOException;
  * thread and on the event loop.
  *
  * <p>Every member of a cluster must register the same serializers (they are part of
- * {@link EmbeddedHazelcast#config}); the type ids are the wire format's and never change meaning.
+ * {@link EmbeddedHazelcast#config}); the type ids are the wire format's and never change meaning,
+ * and members of another {@link #FORMAT} form a cluster of their own.
  */
 public final class StoreSerializers {
+    /**
+     * The session map's format, part of the cluster name ({@link ClusterKeys#clusterName}):
+     * 1 was Java serialization; 2 is these serializers. Bump it with any change to what they write.
+     */
+    public static final int FORMAT = 2;
     /** Hazelcast's custom serializer ids must be positive and unique in the member; "RC" + a number. */
     static final int SEALED_RECORD = 0x5243_0001;
     static final int WRITE = 0x5243_0002;

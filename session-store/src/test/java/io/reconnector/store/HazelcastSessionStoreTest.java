@@ -197,5 +197,7 @@ class HazelcastSessionStoreTest extends SessionStoreContract {
         secret[0] ^= 1;
         assertFalse(a.equals(new ClusterKeys(secret).clusterName("reconnector")), "another secret, another name");
         assertTrue(a.startsWith("reconnector-") && a.length() > "reconnector-".length() + 16);
+        assertTrue(a.contains("-store" + StoreSerializers.FORMAT + "-"),
+                "members writing records in another format never join: " + a);
     }
 }
