@@ -29,7 +29,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,7 +86,13 @@ class RecordWritesTest {
             assertTrue(written <= 1, "alone: 20 connections opened and closed, " + written + " record writes");
 
             relay.clusterMembers(2);
+            store.holdWrites(true);
+            int held = store.updates.get();
             c.send(new NewConnection(id, 21, LOOPBACK, upstream.port()));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> store.updates.get() > held);
+            assertThrows(AssertionError.class, () -> c.next(Connected.class, f -> true, 300),
+                    "with peers, no Connected while the connection's record is being written");
+            store.holdWrites(false);
             Connected connected = c.next(Connected.class);
             assertEquals(21, connected.connectionId());
             SessionRecord stored = store.get(SessionKey.anonymous(clientId)).toCompletionStage().toCompletableFuture()
@@ -94,10 +102,21 @@ class RecordWritesTest {
         }
     }
 
-    /** The in-memory store, counting the writes of a session's progress. */
+    /** The in-memory store, counting the writes of a session's progress, which it can hold back. */
     static final class CountingStore implements SessionStore {
         private final InMemorySessionStore inner = new InMemorySessionStore();
         final AtomicInteger updates = new AtomicInteger();
+        private final List<Runnable> held = new java.util.ArrayList<>();
+        private boolean holding;
+
+        /** While on, writes of progress complete only when it is turned off again. */
+        synchronized void holdWrites(boolean on) {
+            holding = on;
+            if (!on) {
+                held.forEach(Runnable::run);
+                held.clear();
+            }
+        }
 
         @Override
         public Future<Optional<SessionRecord>> get(SessionKey key) {
@@ -111,6 +130,16 @@ class RecordWritesTest {
 
         @Override
         public Future<Boolean> update(SessionRecord record) {
+            synchronized (this) {
+                if (holding) {
+                    io.vertx.core.Promise<Boolean> later = io.vertx.core.Promise.promise();
+                    // Completed on the relay's event loop, as a real store's answer comes back.
+                    io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+                    held.add(() -> loop.runOnContext(v -> inner.update(record).onComplete(later)));
+                    updates.incrementAndGet();
+                    return later.future();
+                }
+            }
             updates.incrementAndGet();
             return inner.update(record);
         }
