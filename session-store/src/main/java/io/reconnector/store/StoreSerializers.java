@@ -35,12 +35,27 @@ public final class StoreSerializers {
 
     /** Registers every serializer of the session store in {@code config}. */
     public static void register(SerializationConfig config) {
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(SealedRecord.class)
-                .setImplementation(new SealedRecordSerializer()));
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(HazelcastSessionStore.Write.class)
-                .setImplementation(new WriteSerializer()));
-        config.addSerializerConfig(new SerializerConfig().setTypeClass(HazelcastSessionStore.OfIdentity.class)
-                .setImplementation(new OfIdentitySerializer()));
+        add(config, SealedRecord.class, SEALED_RECORD, StoreSerializers::writeRecord, StoreSerializers::readRecord);
+        // A fenced write: the expected epoch, then the record, or nothing for a removal.
+        add(config, HazelcastSessionStore.Write.class, WRITE, (out, w) -> {
+            out.writeLong(w.expectedEpoch());
+            out.writeBoolean(w.next() != null);
+            if (w.next() != null) {
+                writeRecord(out, w.next());
+            }
+        }, in -> {
+            long expected = in.readLong();
+            return new HazelcastSessionStore.Write(expected, in.readBoolean() ? readRecord(in) : null);
+        });
+        add(config, HazelcastSessionStore.OfIdentity.class, OF_IDENTITY, (out, p) -> {
+            out.writeString(p.identity());
+            out.writeString(p.exceptKey());
+        }, in -> new HazelcastSessionStore.OfIdentity(in.readString(), in.readString()));
+    }
+
+    private static <T> void add(SerializationConfig config, Class<T> type, int typeId, Writer<T> writer, Reader<T> reader) {
+        config.addSerializerConfig(new SerializerConfig().setTypeClass(type)
+                .setImplementation(new Fields<>(typeId, writer, reader)));
     }
 
     static void writeRecord(ObjectDataOutput out, SealedRecord r) throws IOException {
@@ -57,61 +72,29 @@ public final class StoreSerializers {
                 in.readByteArray());
     }
 
-    static final class SealedRecordSerializer implements StreamSerializer<SealedRecord> {
-        @Override
-        public void write(ObjectDataOutput out, SealedRecord r) throws IOException {
-            writeRecord(out, r);
-        }
-
-        @Override
-        public SealedRecord read(ObjectDataInput in) throws IOException {
-            return readRecord(in);
-        }
-
-        @Override
-        public int getTypeId() {
-            return SEALED_RECORD;
-        }
+    private interface Writer<T> {
+        void write(ObjectDataOutput out, T value) throws IOException;
     }
 
-    /** A fenced write: the expected epoch, then the record, or nothing for a removal. */
-    static final class WriteSerializer implements StreamSerializer<HazelcastSessionStore.Write> {
-        @Override
-        public void write(ObjectDataOutput out, HazelcastSessionStore.Write w) throws IOException {
-            out.writeLong(w.expectedEpoch());
-            out.writeBoolean(w.next() != null);
-            if (w.next() != null) {
-                writeRecord(out, w.next());
-            }
-        }
-
-        @Override
-        public HazelcastSessionStore.Write read(ObjectDataInput in) throws IOException {
-            long expected = in.readLong();
-            return new HazelcastSessionStore.Write(expected, in.readBoolean() ? readRecord(in) : null);
-        }
-
-        @Override
-        public int getTypeId() {
-            return WRITE;
-        }
+    private interface Reader<T> {
+        T read(ObjectDataInput in) throws IOException;
     }
 
-    static final class OfIdentitySerializer implements StreamSerializer<HazelcastSessionStore.OfIdentity> {
+    /** One type's serializer: its fields written and read in order, under its type id. */
+    private record Fields<T>(int typeId, Writer<T> writer, Reader<T> reader) implements StreamSerializer<T> {
         @Override
-        public void write(ObjectDataOutput out, HazelcastSessionStore.OfIdentity p) throws IOException {
-            out.writeString(p.identity());
-            out.writeString(p.exceptKey());
+        public void write(ObjectDataOutput out, T value) throws IOException {
+            writer.write(out, value);
         }
 
         @Override
-        public HazelcastSessionStore.OfIdentity read(ObjectDataInput in) throws IOException {
-            return new HazelcastSessionStore.OfIdentity(in.readString(), in.readString());
+        public T read(ObjectDataInput in) throws IOException {
+            return reader.read(in);
         }
 
         @Override
         public int getTypeId() {
-            return OF_IDENTITY;
+            return typeId;
         }
     }
 }
