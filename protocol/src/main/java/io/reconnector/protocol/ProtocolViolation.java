@@ -9,7 +9,8 @@ public enum ProtocolViolation {
     SECOND_HANDSHAKE("second session handshake on one transport"),
     CONNECTION_IN_USE("new connection for an id still open"),
     WRONG_DIRECTION("frame only the other side may send"),
-    BAD_HANDSHAKE("handshake answer does not match the request"),
+    /** A handshake answer that does not match the request, or a Reconnect behind the client's own acks. */
+    BAD_HANDSHAKE("handshake does not match the session"),
     /** A frame whose fields cannot be what they claim (an extension's host name that is not one). */
     MALFORMED("malformed field");
 

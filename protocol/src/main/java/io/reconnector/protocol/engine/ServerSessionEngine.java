@@ -78,6 +78,16 @@ public final class ServerSessionEngine extends SessionEngine {
 
     private List<Effect> attachWith(int clientLastAcked, long nowMillis, boolean resumed) {
         markAttached(nowMillis);
+        if (Serial16.distance(state.log.ackedThrough(), clientLastAcked) < 0) {
+            // The client acked more than it now says it has: what it claims to lack is gone
+            // (dropped on its own ack), so replaying from there would skip ids. An honest client's
+            // acks never run ahead of its handshake; a record only lags, never leads.
+            state.emit(new Effect.ProtocolError(new ProtocolException(ProtocolViolation.BAD_HANDSHAKE,
+                    "Reconnect says last acked " + Serial16.hex(clientLastAcked) + " but the client acked "
+                            + Serial16.hex(state.log.ackedThrough()) + " before")));
+            state.link = Link.DETACHED;
+            return state.drain();
+        }
         if (recordMayLag && state.log.coverage(clientLastAcked) < 0) {
             state.log.fastForward(clientLastAcked); // the lost home sent more than it recorded
         }

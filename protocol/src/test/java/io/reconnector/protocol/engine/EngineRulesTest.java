@@ -307,6 +307,22 @@ class EngineRulesTest {
     }
 
     @Test
+    void aReconnectBehindTheClientsOwnAcksIsRefusedNotAnsweredWithAGap() {
+        ServerSessionEngine s = serverWithOpenConnection();
+        s.write(1, Buffer.buffer("one"));
+        s.write(1, Buffer.buffer("two")); // ids 1, 2
+        s.receive(new Ack(2, 16)); // the client says it has both: the server drops them
+        s.transportLost();
+        // Found by ServerFuzzProperties: a Reconnect that now claims only id 1. Answering it
+        // would go on with id 3, a gap the client cannot get past; id 2 is gone.
+        List<Effect> answer = s.resume(1, 50);
+        assertEquals(ProtocolViolation.BAD_HANDSHAKE, violation(answer));
+        assertTrue(sent(answer).isEmpty(), "no Session Started: " + answer);
+        assertEquals(SessionEngine.Link.DETACHED, s.link());
+        assertEquals(new SessionStarted(7, 0), sent(s.resume(2, 60)).get(0), "an honest Reconnect still resumes");
+    }
+
+    @Test
     void ackOfConnectedIsSentAtOnceWithTheClientsWindow() {
         ClientSessionEngine c = new ClientSessionEngine(7, CONFIG);
         c.attach(0);
