@@ -19,6 +19,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "relay", mixinStandardHelpOptions = true,
         description = "Run a relay node: accepts agents, opens their connections, keeps sessions across broken links.")
 final class RelayCommand implements Callable<Integer> {
+    /** More loops than this is a typo, not a machine. */
+    private static final int MAX_EVENT_LOOPS = 1024;
+
     @Option(names = "--listen", converter = Converters.HostPortConverter.class, defaultValue = "127.0.0.1:7000",
             description = "where agents connect (default ${DEFAULT-VALUE})")
     HostPort listen;
@@ -78,6 +81,11 @@ final class RelayCommand implements Callable<Integer> {
             + "protocol header (v1 or v2): take the client's address from it; connections without one are closed")
     boolean proxyProtocol;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "event loops that serve sessions, each on a core of its own (default: the available "
+                    + "processors, here ${DEFAULT-VALUE})")
+    int eventLoops = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -93,6 +101,11 @@ final class RelayCommand implements Callable<Integer> {
                     "--dead-after (" + deadAfter.toMillis() + " ms) must be longer than --keepalive ("
                             + keepalive.toMillis() + " ms); a few keepalive intervals is right");
         }
+        if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+            throw Flags.wrong(spec, "--event-loops " + eventLoops + " is out of range: give 1 to " + MAX_EVENT_LOOPS
+                    + " (one per core is right; the default is the available processors, "
+                    + Runtime.getRuntime().availableProcessors() + ")");
+        }
         String name = nodeName != null ? nodeName : "relay-" + UUID.randomUUID().toString().substring(0, 8);
         RelayOptions options = new RelayOptions(listen, policy.allow, policy.deny, sessionTtl, keepalive, deadAfter, window, name,
                 connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec),
@@ -100,7 +113,7 @@ final class RelayCommand implements Callable<Integer> {
                 policy.allowNames, policy.denyNames));
         RelayNode node;
         try {
-            node = RelayNode.start(options).toCompletionStage().toCompletableFuture().join();
+            node = RelayNode.start(options, eventLoops).toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException e) {
             System.err.println("relay: cannot start: " + AgentCommand.rootMessage(e));
             return 1;

@@ -7,8 +7,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -23,9 +21,9 @@ final class ClientPort {
 
     private final Relay relay;
     private final RelayOptions options;
-    /** Transports per source address that have not finished their handshake. */
-    private final Map<String, Integer> handshaking = new HashMap<>();
+    /** The TLS files, read and watched by the first shard's port and used by every shard's. */
     private RelayTls tls;
+    private NetServerOptions serverOptions;
     private NetServer server;
     /** Draining: new transports are closed at once (their clients go to another node). */
     private boolean refusingAll;
@@ -35,22 +33,36 @@ final class ClientPort {
         this.options = relay.options();
     }
 
-    /** Reads the TLS files (if any) and makes the server; nothing listens yet. */
+    /**
+     * Reads the TLS files (if any) and makes the server; nothing listens yet. Another shard's
+     * port takes the first one's TLS and options: Vert.x serves a shared port with the TLS of
+     * the server that bound it.
+     */
     Future<Void> configure() {
+        if (!relay.shards().isFirst(relay)) {
+            ClientPort first = relay.shards().first().clientPort();
+            tls = first.tls;
+            serverOptions = new NetServerOptions(first.serverOptions);
+            server = relay.vertx().createNetServer(serverOptions);
+            server.connectHandler(this::accept);
+            return Future.succeededFuture();
+        }
         NetServerOptions o = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true)
                 .setUseProxyProtocol(options.proxyProtocol()).setProxyProtocolTimeout(PROXY_HEADER_TIMEOUT_MILLIS);
         tls = options.tls() == null ? null
                 : new RelayTls(relay.vertx(), options.tls(), options.deadAfter().toMillis(), relay.log());
         return (tls == null ? Future.succeededFuture(o) : tls.configure(o)).map(configured -> {
+            serverOptions = configured;
             server = relay.vertx().createNetServer(configured);
             server.connectHandler(this::accept);
             return null;
         });
     }
 
-    Future<Integer> listen(Consumer<RevocationList> revocationChanged) {
-        return server.listen(options.listen().port(), options.listen().host()).map(s -> {
-            if (tls != null) {
+    /** Listens on {@code port}; the first shard's port watches the TLS files and tells {@code revocationChanged}. */
+    Future<Integer> listen(int port, Consumer<RevocationList> revocationChanged) {
+        return server.listen(port, options.listen().host()).map(s -> {
+            if (tls != null && relay.shards().isFirst(relay)) {
                 tls.watch(server, revocationChanged);
             }
             return s.actualPort();
@@ -89,7 +101,7 @@ final class ClientPort {
         }
         String address = socket.remoteAddress().hostAddress();
         int cap = options.limits().maxHandshakesPerAddress();
-        if (handshaking.getOrDefault(address, 0) >= cap) {
+        if (relay.shards().handshakingFrom(address) >= cap) {
             relay.refused(Limits.Limit.HANDSHAKES, "a transport from " + address + ": " + cap
                     + " from there have not finished their handshake");
             socket.close();
@@ -121,11 +133,11 @@ final class ClientPort {
 
     /** A transport from {@code address} began waiting for its handshake. */
     void handshakeStarted(String address) {
-        handshaking.merge(address, 1, Integer::sum);
+        relay.shards().handshakeStarted(address);
     }
 
     /** ... and is done waiting: attached, forwarded, refused or closed. */
     void handshakeEnded(String address) {
-        handshaking.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        relay.shards().handshakeEnded(address);
     }
 }

@@ -27,7 +27,7 @@ import java.util.List;
  * or, when the session lives elsewhere, becomes a {@link HopPipe} to that home. Bad input
  * closes this transport and nothing else.
  */
-final class ClientTransport implements SocketPipe.Listener {
+final class ClientTransport implements SocketPipe.Listener, SessionTransport {
     /** Frames a client may send between its handshake and the answer before we call it abuse. */
     private static final int MAX_EARLY_FRAMES = 256;
     private static final String PROXY_DECODER = "proxy-protocol-decoder";
@@ -43,7 +43,8 @@ final class ClientTransport implements SocketPipe.Listener {
     private ClientIdentity identity;
     /** The client's address: this socket's peer, or, on a hop, the one the forwarding node saw. */
     private String sourceAddress;
-    private RelaySession session;
+    /** The session the handshake chose: on this event loop, or a bridge to another shard's. */
+    private AttachedSession session;
     private Frame handshakeFrame;
     private List<Frame> early = new ArrayList<>();
     private boolean closed;
@@ -98,7 +99,7 @@ final class ClientTransport implements SocketPipe.Listener {
         return identity;
     }
 
-    RelaySession session() {
+    AttachedSession session() {
         return session;
     }
 
@@ -174,7 +175,8 @@ final class ClientTransport implements SocketPipe.Listener {
     }
 
     /** The client broke the protocol: counted, logged, this transport closed (the session only detaches). */
-    void protocolError(ProtocolException e) {
+    @Override
+    public void protocolError(ProtocolException e) {
         relay.metrics().protocolError(e.violation());
         log.infoLimited(Event.PROTOCOL_ERROR, "protocol error: " + e.getMessage(), "kind", e.violation().name());
         close(TransportClose.PROTOCOL_ERROR, e.violation().description());
@@ -189,7 +191,12 @@ final class ClientTransport implements SocketPipe.Listener {
     }
 
     /** The session this transport's handshake chose has answered it; frames that came early go to it now. */
-    void attached(RelaySession s) {
+    @Override
+    public void attached(AttachedSession s) {
+        if (closed) {
+            s.transportGone(this, false); // closed while another shard's session took it
+            return;
+        }
         relay.vertx().cancelTimer(handshakeTimer);
         handshakeOver();
         session = s;
@@ -267,14 +274,16 @@ final class ClientTransport implements SocketPipe.Listener {
         }
     }
 
-    void write(Buffer frames) {
+    @Override
+    public void write(Buffer frames) {
         if (!closed) {
             pipe.write(frames);
         }
     }
 
     /** Answers the handshake with Session Rejected and closes (unknown, expired or not this client's). */
-    void reject(long clientId) {
+    @Override
+    public void reject(long clientId) {
         relay.transportClosed(this);
         handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);
@@ -286,7 +295,8 @@ final class ClientTransport implements SocketPipe.Listener {
         pipe.close();
     }
 
-    void close(TransportClose why, String detail) {
+    @Override
+    public void close(TransportClose why, String detail) {
         if (closed) {
             return;
         }
@@ -310,7 +320,8 @@ final class ClientTransport implements SocketPipe.Listener {
         }
     }
 
-    boolean closed() {
+    @Override
+    public boolean closed() {
         return closed;
     }
 }

@@ -49,7 +49,7 @@ final class HandshakeRouter {
     private void start(ClientTransport t, ResumeHandshake h) {
         SessionKey key = key(t, h);
         Limits limits = relay.options().limits();
-        if (relay.session(key) == null && relay.sessions().size() >= limits.maxSessions()) {
+        if (relay.shards().session(key) == null && relay.shards().sessionCount() >= limits.maxSessions()) {
             refuse(t, Limits.Limit.SESSIONS, "a session for " + key + ": this node holds " + limits.maxSessions());
             return;
         }
@@ -68,9 +68,8 @@ final class HandshakeRouter {
 
     private io.vertx.core.Future<Integer> sessionsOf(ClientTransport t, SessionKey key) {
         if (key.identity().isEmpty()) {
-            return io.vertx.core.Future.succeededFuture((int) relay.sessions().stream()
-                    .filter(s -> s.key.identity().isEmpty() && s.key.clientId() != key.clientId()
-                            && t.sourceAddress().equals(s.startedFrom)).count());
+            return io.vertx.core.Future.succeededFuture(relay.shards().anonymousSessionsFrom(t.sourceAddress(),
+                    key.clientId()));
         }
         return relay.store().countSessions(key.identity(), key.clientId());
     }
@@ -111,7 +110,7 @@ final class HandshakeRouter {
 
     private void resume(ClientTransport t, ResumeHandshake h, int attempt) {
         SessionKey key = key(t, h);
-        if (resumeHere(t, h)) {
+        if (resumeHere(t, h, attempt)) {
             return;
         }
         relay.store().get(key).onComplete(ar -> {
@@ -131,18 +130,28 @@ final class HandshakeRouter {
         });
     }
 
-    /** The session is served here: the transport attaches to it. */
-    private boolean resumeHere(ClientTransport t, ResumeHandshake h) {
-        RelaySession local = relay.session(key(t, h));
+    /**
+     * The session is served on this node: the transport attaches to it, straight when this
+     * shard serves it, across a {@link LoopBridge} when another shard does.
+     */
+    private boolean resumeHere(ClientTransport t, ResumeHandshake h, int attempt) {
+        SessionKey key = key(t, h);
+        RelaySession local = relay.session(key);
         if (local != null && local.serving()) {
             local.attach(t, h);
+            return true;
+        }
+        RelaySession elsewhere = relay.shards().session(key);
+        if (elsewhere != null && elsewhere.relay != relay) {
+            relay.metrics().bridge();
+            new LoopBridge(t, relay, elsewhere.relay).attach(key, h, () -> retry(t, h, attempt));
             return true;
         }
         return false;
     }
 
     private void fromRecord(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
-        if (resumeHere(t, h)) {
+        if (resumeHere(t, h, attempt)) {
             return;
         }
         if (rec.homeNode().equals(relay.options().nodeName())) {

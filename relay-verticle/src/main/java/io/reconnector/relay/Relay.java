@@ -33,22 +33,16 @@ import java.util.Set;
  */
 public final class Relay extends VerticleBase {
     private final RelayOptions options;
-    private final HazelcastInstance hazelcast;
-    private RelayMetrics metrics = new RelayMetrics();
+    private final RelayShards shards;
     private final Map<SessionKey, RelaySession> sessions = new HashMap<>();
     private final Set<ClientTransport> hops = new LinkedHashSet<>();
     /** Every open client transport (not hops), so a revocation can reach the ones it names. */
     private final Set<ClientTransport> transports = new LinkedHashSet<>();
-    /** Nonces of hop headers and control messages seen within their window. */
-    private final ReplayGuard replays = new ReplayGuard();
     private ClientPort clientPort;
-    /** The cluster plane's ports on this node (Hazelcast, event bus): never a destination. */
-    private Set<Integer> clusterPorts = Set.of();
     private DestinationResolver destinations;
-    /** The cluster's size as last heard; more than one until told, so nothing skips a record by mistake. */
-    private volatile int clusterMembers = 2;
     private final EventLog log;
     private final HandshakeRouter router = new HandshakeRouter(this);
+    private RelayMetrics.Levels levels;
     private SessionStore store;
     private Directory directory;
     private ClusterControl control;
@@ -58,102 +52,122 @@ public final class Relay extends VerticleBase {
     private int actualPort;
     private int actualPeerPort;
     private NodeDrain drain;
-    private volatile boolean listening;
-    private volatile boolean drainRequested;
 
-    /** @param hazelcast the member holding session records, or null for a node without a cluster */
-    public Relay(RelayOptions options, HazelcastInstance hazelcast) {
-        this(options, hazelcast, null, null);
-    }
-
-    /** Nodes that share a store and a directory in one process (tests of the cluster's paths). */
-    Relay(RelayOptions options, SessionStore store, Directory directory) {
-        this(options, null, store, directory);
-    }
-
-    private Relay(RelayOptions options, HazelcastInstance hazelcast, SessionStore store, Directory directory) {
+    /** One shard of a node: {@code shards} says which others there are and what they share. */
+    Relay(RelayOptions options, RelayShards shards) {
         this.options = options;
-        this.hazelcast = hazelcast;
-        this.store = store;
-        this.directory = directory;
-        this.log = new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
+        this.shards = shards;
+        this.log = shards.log();
+        shards.joined(this);
+    }
+
+    /** A node of one event loop whose shard shares a store and a directory with other nodes in one process (tests). */
+    Relay(RelayOptions options, SessionStore store, Directory directory) {
+        this(options, new RelayShards(1, logFor(options), context -> store, context -> directory));
+    }
+
+    /** A node of one event loop without a cluster (tests). */
+    static Relay single(RelayOptions options) {
+        return shards(options, null, 1).get(0);
+    }
+
+    /** Shards of one node, each to be deployed (the first before the others, which join its ports). */
+    static List<Relay> shards(RelayOptions options, HazelcastInstance hazelcast, int eventLoops) {
+        RelayShards group;
+        if (hazelcast != null) {
+            group = new RelayShards(eventLoops, logFor(options),
+                    context -> new HazelcastSessionStore(hazelcast, context, options.cluster().keys()),
+                    context -> new Directory.Hazelcast(hazelcast, context));
+        } else {
+            // Without a cluster the store answers at once, on the caller's loop: one for all shards.
+            SessionStore store = new InMemorySessionStore();
+            Directory directory = new Directory.Local();
+            group = new RelayShards(eventLoops, logFor(options), context -> store, context -> directory);
+        }
+        List<Relay> all = new java.util.ArrayList<>();
+        for (int i = 0; i < eventLoops; i++) {
+            all.add(new Relay(options, group));
+        }
+        return all;
+    }
+
+    private static EventLog logFor(RelayOptions options) {
+        return new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
     }
 
     @Override
     public Future<?> start() {
-        if (store == null) {
-            store = hazelcast != null ? new HazelcastSessionStore(hazelcast, context, options.cluster().keys())
-                : new InMemorySessionStore();
-        }
-        if (directory == null) {
-            directory = hazelcast != null ? new Directory.Hazelcast(hazelcast, context) : new Directory.Local();
-        }
+        boolean first = shards.isFirst(this);
+        store = shards.storeFor(context);
+        directory = shards.directoryFor(context);
         control = new ClusterControl(vertx, options.nodeName(), keys().key(ClusterKeys.Purpose.CONTROL_MESSAGES),
-                replays, this::now, log);
+                replays(), this::now, log);
         dialer = new UpstreamDialer(vertx, options.connectTimeout());
         peerClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
+        levels = metrics().newLevels();
         vertx.setPeriodic(options.engineConfig().tickMillis(), id -> tick());
         peerServer = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
         peerServer.connectHandler(socket -> new ClientTransport(this, new SocketPipe(socket), null));
         clientPort = new ClientPort(this);
+        // Every shard listens on the same ports: Vert.x binds once and hands each accepted
+        // connection to the next loop listening there.
+        int peerPort = shards.listenPort(options.cluster().peerListen().port(), false);
         // A first store read sets up the map's partitions before clients wait on it.
-        return store.get(SessionKey.anonymous(0)).<Void>mapEmpty().recover(t -> Future.succeededFuture())
+        return (first ? store.get(SessionKey.anonymous(0)).<Void>mapEmpty().recover(t -> Future.succeededFuture())
+                        : Future.<Void>succeededFuture())
                 .compose(v -> clientPort.configure())
-                .compose(v -> control.serve(new ControlRequests()))
-                .compose(v -> peerServer.listen(options.cluster().peerListen().port(), options.cluster().peerListen().host()))
+                .compose(v -> first ? control.serve(shards.controlRequests()) : Future.succeededFuture())
+                .compose(v -> peerServer.listen(peerPort, options.cluster().peerListen().host()))
                 .compose(p -> {
                     actualPeerPort = p.actualPort();
                     String peerHost = options.cluster().peerListen().host();
                     String host = peerHost.equals("0.0.0.0") ? options.cluster().host() : peerHost;
-                    return directory.register(new NodeInfo(options.nodeName(), host, actualPeerPort, directory.localMemberId()));
+                    return first ? directory.register(new NodeInfo(options.nodeName(), host, actualPeerPort,
+                            directory.localMemberId())) : Future.<Void>succeededFuture();
                 })
-                .compose(v -> clientPort.listen(this::revocationChanged))
+                .compose(v -> clientPort.listen(shards.listenPort(options.listen().port(), true),
+                        list -> shards.all().forEach(shard -> shard.onLoop(() -> shard.revocationChanged(list)))))
                 .onSuccess(port -> {
                     actualPort = port;
-                    listening = true;
-                    Set<Integer> own = new java.util.HashSet<>(clusterPorts);
+                    Set<Integer> own = new java.util.HashSet<>(shards.clusterPorts());
                     own.add(actualPort);
                     own.add(actualPeerPort);
                     destinations = DestinationResolver.forNode(vertx, options, own);
-                    log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
-                            + " (peer port " + actualPeerPort + (vertx.isNativeTransportEnabled() ? ", native transport" : "")
-                            + ", " + clientPort.describe() + ")",
-                            "port", actualPort, "peer_port", actualPeerPort, "tls", clientPort.tls());
-                    destinations.announce(log);
+                    if (shards.listeningNow()) {
+                        announce();
+                    }
                 });
     }
 
-    /** Counts into {@code registry} (the node's Prometheus registry); set before deployment. */
-    void meterInto(io.micrometer.core.instrument.MeterRegistry registry) {
-        metrics = new RelayMetrics(registry);
+    /** The line operators' scripts wait for, once every shard listens. */
+    private void announce() {
+        log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
+                + " (peer port " + actualPeerPort + ", " + shards.size() + (shards.size() == 1 ? " event loop" : " event loops")
+                + (vertx.isNativeTransportEnabled() ? ", native transport" : "") + ", " + clientPort.describe() + ")",
+                "port", actualPort, "peer_port", actualPeerPort, "tls", clientPort.tls(), "event_loops", shards.size());
+        destinations.announce(log);
+    }
+
+    RelayShards shards() {
+        return shards;
     }
 
     /**
-     * Listening on the client port and no drain asked for: what /readyz reports. Read from the
-     * admin server's thread, so from volatile fields only.
+     * Every shard listening on the client port and no drain asked for: what /readyz reports.
+     * Read from the admin server's thread, so from the shards' shared, thread-safe state only.
      */
     public boolean serving() {
-        return listening && !drainRequested;
+        return shards.listening() && !shards.drainRequested();
     }
 
     /** A drain is coming (SIGTERM): from this moment /readyz says 503, before the port closes. */
     void drainRequested() {
-        drainRequested = true;
-    }
-
-    /** The cluster plane's own ports, so the destination policy refuses them (set before deployment). */
-    void clusterPorts(Set<Integer> ports) {
-        clusterPorts = Set.copyOf(ports);
-    }
-
-    /** Hazelcast's membership listener says how many nodes there are (written on its thread). */
-    void clusterMembers(int n) {
-        clusterMembers = n;
+        shards.requestDrain();
     }
 
     /** No other node could take a session over from this one's records right now. */
     boolean alone() {
-        return clusterMembers <= 1;
+        return shards.alone();
     }
 
     /** From a New Connection's destination to the address to dial (names resolved, policy applied). */
@@ -163,9 +177,14 @@ public final class Relay extends VerticleBase {
 
     /** A limit refused something: counted, and logged (a flood of them as one line per ten seconds). */
     void refused(Limits.Limit limit, String what) {
-        metrics.limitRefused(limit);
+        metrics().limitRefused(limit);
         log.infoLimited(Event.LIMIT_REFUSED, "refused " + what + " (limit " + limit.name().toLowerCase() + ")",
                 "limit", limit.name());
+    }
+
+    /** Hazelcast's membership listener says how many nodes there are (written on its thread). */
+    void clusterMembers(int n) {
+        shards.clusterMembers(n);
     }
 
     ClientPort clientPort() {
@@ -184,15 +203,14 @@ public final class Relay extends VerticleBase {
             upstreamConnections += s.upstreamCount();
             replayBytes += s.bufferedBytes();
         }
-        metrics.levels(attached, sessions.size() - attached, upstreamConnections, replayBytes);
+        levels.set(attached, sessions.size() - attached, upstreamConnections, replayBytes);
     }
 
     /** The revocation list changed: its identities' sessions end, and transports it names close. */
     private void revocationChanged(RevocationList revoked) {
         for (ClientTransport t : List.copyOf(transports)) {
             if (revoked.revokes(t.identity())) {
-                RelaySession s = t.session();
-                if (s != null) {
+                if (t.session() instanceof RelaySession s) { // a bridged session is ended by its own shard, below
                     s.end(RelaySession.EndReason.REVOKED);
                 }
                 t.close(TransportClose.REVOKED, "identity " + t.identity().forLogs());
@@ -212,38 +230,35 @@ public final class Relay extends VerticleBase {
     @Override
     public Future<?> stop() {
         for (RelaySession s : List.copyOf(sessions.values())) {
+            forget(s);
             s.leave();
         }
-        sessions.clear();
         return clientPort == null ? Future.succeededFuture() : clientPort.close();
     }
 
-    /** Another node's requests: drop a session a Start Session replaced, or hand an idle one over. */
-    private final class ControlRequests implements ClusterControl.Handler {
-        @Override
-        public void kill(ClusterControl.Request r) {
-            RelaySession s = sessions.get(r.key());
-            if (s != null && s.epoch() == r.epoch()) {
-                forget(s);
-                s.end(RelaySession.EndReason.KILLED);
-            }
+    /** Another node's Start Session replaced a session served here: drop it. */
+    void kill(ClusterControl.Request r) {
+        RelaySession s = sessions.get(r.key());
+        if (s != null && s.epoch() == r.epoch()) {
+            forget(s);
+            s.end(RelaySession.EndReason.KILLED);
         }
+    }
 
-        @Override
-        public Future<ClusterControl.HandoverAnswer> handover(ClusterControl.Request r) {
-            RelaySession s = sessions.get(r.key());
-            if (s == null || !s.serving()) {
-                return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
-            }
-            return s.handOver(r.from()).onSuccess(answer -> {
-                if (answer == ClusterControl.HandoverAnswer.MOVED) {
-                    sessions.remove(r.key(), s);
-                    log.info(Event.SESSION_HANDED_OVER, "session " + r.key() + " handed over to " + r.from()
-                            + " (idle)", "client_id", r.key().clientId(), "identity", r.key().identityForLogs(),
-                            "to", r.from());
-                }
-            });
+    /** Another node asks for a session served here: an idle one moves there. */
+    Future<ClusterControl.HandoverAnswer> handover(ClusterControl.Request r) {
+        RelaySession s = sessions.get(r.key());
+        if (s == null || !s.serving()) {
+            return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
         }
+        return s.handOver(r.from()).onSuccess(answer -> {
+            if (answer == ClusterControl.HandoverAnswer.MOVED) {
+                forget(s);
+                log.info(Event.SESSION_HANDED_OVER, "session " + r.key() + " handed over to " + r.from()
+                        + " (idle)", "client_id", r.key().clientId(), "identity", r.key().identityForLogs(),
+                        "to", r.from());
+            }
+        });
     }
 
     // ------------------------------------------------------------------ the session table
@@ -260,6 +275,7 @@ public final class Relay extends VerticleBase {
      */
     void adopt(ClientTransport t, ResumeHandshake h, RelaySession s) {
         RelaySession old = sessions.put(s.key, s);
+        shards.served(s);
         if (old != null && old != s) {
             old.end(RelaySession.EndReason.REPLACED);
         }
@@ -273,10 +289,11 @@ public final class Relay extends VerticleBase {
     /** Takes {@code s} out of the table (it is about to end or has been let go). */
     void forget(RelaySession s) {
         sessions.remove(s.key, s);
+        shards.forget(s);
     }
 
     void sessionEnded(RelaySession s, long epoch) {
-        sessions.remove(s.key, s);
+        forget(s);
         store.remove(s.key, epoch).onFailure(e -> log.warn(Event.STORE_UNAVAILABLE, "session " + s.key
                 + ": its record could not be removed (" + e.getMessage() + ")", "client_id", s.key.clientId()));
     }
@@ -308,13 +325,18 @@ public final class Relay extends VerticleBase {
     // ------------------------------------------------------------------ drain
 
     /**
-     * Graceful drain (SIGTERM): stop accepting clients, drop the transports we only forward,
-     * let idle sessions move away, serve sessions with open connections until they close or
-     * the grace ends, then close what remains and write every record. Fails if a record could
-     * not be written (those sessions are taken over from older records).
+     * Graceful drain (SIGTERM) of the whole node, every shard on its own loop: stop accepting
+     * clients, drop the transports we only forward, let idle sessions move away, serve sessions
+     * with open connections until they close or the grace ends, then close what remains and
+     * write every record. Fails if a record could not be written (those sessions are taken over
+     * from older records).
      */
     public Future<Void> drain() {
-        drainRequested = true;
+        return shards.drain();
+    }
+
+    /** This shard's part of the drain, on its loop. */
+    Future<NodeDrain.Outcome> drainShard() {
         if (drain == null) {
             drain = new NodeDrain(this);
         }
@@ -348,7 +370,7 @@ public final class Relay extends VerticleBase {
     }
 
     public RelayMetrics metrics() {
-        return metrics;
+        return shards.metrics();
     }
 
     EventLog log() {
@@ -360,7 +382,7 @@ public final class Relay extends VerticleBase {
     }
 
     ReplayGuard replays() {
-        return replays;
+        return shards.replays();
     }
 
     SessionStore store() {

@@ -9,8 +9,10 @@ import io.reconnector.protocol.ProtocolViolation;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,15 +48,14 @@ public final class RelayMetrics {
     private final Counter connectionsDenied;
     private final Counter takeovers;
     private final Counter hops;
+    private final Counter bridges;
     private final Timer recordWrites;
     private final Map<Rejection, Counter> rejections = new EnumMap<>(Rejection.class);
     private final Map<Limits.Limit, Counter> limitRefusals = new EnumMap<>(Limits.Limit.class);
     private final Map<ProtocolViolation, Counter> protocolErrors = new EnumMap<>(ProtocolViolation.class);
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
-    private final AtomicLong attached = new AtomicLong();
-    private final AtomicLong detached = new AtomicLong();
-    private final AtomicLong connections = new AtomicLong();
-    private final AtomicLong replayBufferBytes = new AtomicLong();
+    /** One set of levels per event loop's shard; the gauges show their sums. */
+    private final List<Levels> levels = new CopyOnWriteArrayList<>();
 
     /** Meters of their own, for a relay nobody scrapes (tests that only read them). */
     public RelayMetrics() {
@@ -73,6 +74,7 @@ public final class RelayMetrics {
         connectionsDenied = counter("reconnector.connections.denied", "New Connections the destination policy refused");
         takeovers = counter("reconnector.takeovers", "sessions this node took over from a lost or busy home");
         hops = counter("reconnector.hops", "transports piped to their session's home on another node");
+        bridges = counter("reconnector.bridges", "transports bridged to their session's event loop on this node");
         recordWrites = Timer.builder("reconnector.record.write").description("session record writes to the store")
                 .publishPercentileHistogram().register(registry);
         for (Rejection r : Rejection.values()) {
@@ -91,12 +93,13 @@ public final class RelayMetrics {
             bytes.put(d, Counter.builder("reconnector.bytes").tag("direction", d.name().toLowerCase()).baseUnit("bytes")
                     .description("application bytes relayed").register(registry));
         }
-        Gauge.builder("reconnector.sessions", attached, AtomicLong::get).tag("state", "attached")
+        Gauge.builder("reconnector.sessions", this, m -> m.sum(l -> l.attached)).tag("state", "attached")
                 .description("sessions homed here, by whether a transport is attached").register(registry);
-        Gauge.builder("reconnector.sessions", detached, AtomicLong::get).tag("state", "detached").register(registry);
-        Gauge.builder("reconnector.connections", connections, AtomicLong::get)
+        Gauge.builder("reconnector.sessions", this, m -> m.sum(l -> l.detached)).tag("state", "detached")
+                .register(registry);
+        Gauge.builder("reconnector.connections", this, m -> m.sum(l -> l.connections))
                 .description("upstream connections of sessions homed here").register(registry);
-        Gauge.builder("reconnector.replay.buffer", replayBufferBytes, AtomicLong::get).baseUnit("bytes")
+        Gauge.builder("reconnector.replay.buffer", this, m -> m.sum(l -> l.replayBufferBytes)).baseUnit("bytes")
                 .description("bytes held for replay: read from destinations and not yet acked by clients")
                 .register(registry);
     }
@@ -140,6 +143,10 @@ public final class RelayMetrics {
         hops.increment();
     }
 
+    void bridge() {
+        bridges.increment();
+    }
+
     void rejected(Rejection why) {
         rejections.get(why).increment();
     }
@@ -160,12 +167,30 @@ public final class RelayMetrics {
         recordWrites.record(took);
     }
 
-    /** The levels, set on the relay's tick from its session table. */
-    void levels(long attachedSessions, long detachedSessions, long upstreamConnections, long replayBytes) {
-        attached.set(attachedSessions);
-        detached.set(detachedSessions);
-        connections.set(upstreamConnections);
-        replayBufferBytes.set(replayBytes);
+    private double sum(java.util.function.Function<Levels, AtomicLong> which) {
+        return levels.stream().mapToLong(l -> which.apply(l).get()).sum();
+    }
+
+    /** Levels for one shard to set on its tick; the gauges add up every shard's. */
+    Levels newLevels() {
+        Levels l = new Levels();
+        levels.add(l);
+        return l;
+    }
+
+    /** One shard's levels, set on its tick from its session table. */
+    static final class Levels {
+        private final AtomicLong attached = new AtomicLong();
+        private final AtomicLong detached = new AtomicLong();
+        private final AtomicLong connections = new AtomicLong();
+        private final AtomicLong replayBufferBytes = new AtomicLong();
+
+        void set(long attachedSessions, long detachedSessions, long upstreamConnections, long replayBytes) {
+            attached.set(attachedSessions);
+            detached.set(detachedSessions);
+            connections.set(upstreamConnections);
+            replayBufferBytes.set(replayBytes);
+        }
     }
 
     // ------------------------------------------------------------------ reading (tests, logs)
@@ -184,6 +209,10 @@ public final class RelayMetrics {
 
     public long hops() {
         return (long) hops.count();
+    }
+
+    public long bridges() {
+        return (long) bridges.count();
     }
 
     public long rejections(Rejection why) {

@@ -11,7 +11,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,17 +31,53 @@ import java.util.concurrent.CompletableFuture;
 public final class RelayNode {
     private final Vertx vertx;
     private final HazelcastInstance hazelcast;
+    private final List<Relay> shards;
     private final Relay relay;
     private final AdminServer admin;
 
-    private RelayNode(Vertx vertx, HazelcastInstance hazelcast, Relay relay, AdminServer admin) {
+    private RelayNode(Vertx vertx, HazelcastInstance hazelcast, List<Relay> shards, AdminServer admin) {
         this.vertx = vertx;
         this.hazelcast = hazelcast;
-        this.relay = relay;
+        this.shards = shards;
+        this.relay = shards.get(0);
         this.admin = admin;
     }
 
+    /**
+     * Starts each shard on an event loop of its own, the first (which binds the ports) before
+     * the others (which join them). Deploying them as verticles would not do: a deployment takes
+     * the next loop in turn, and the event bus and Hazelcast take loops too, so two shards could
+     * share one. Vert.x's context builder names the loop.
+     */
+    static Future<Void> startShards(Vertx vertx, List<Relay> shards) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            loops.add((EventLoop) e);
+        }
+        Future<Void> started = Future.succeededFuture();
+        for (int i = 0; i < shards.size(); i++) {
+            Relay shard = shards.get(i);
+            ContextInternal context = ((VertxInternal) vertx).contextBuilder().withEventLoop(loops.get(i % loops.size()))
+                    .build();
+            started = started.compose(v -> {
+                Promise<Void> up = Promise.promise();
+                context.runOnContext(x -> {
+                    shard.init(vertx, context);
+                    shard.start().<Void>mapEmpty().onComplete(up);
+                });
+                return up.future();
+            });
+        }
+        return started;
+    }
+
+    /** A node with one event loop per available processor. */
     public static Future<RelayNode> start(RelayOptions options) {
+        return start(options, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A node whose sessions are spread over {@code eventLoops} event loops (one relay shard on each). */
+    public static Future<RelayNode> start(RelayOptions options, int eventLoops) {
         ClusterOptions c = options.cluster();
         Config config = EmbeddedHazelcast.config(c.hazelcastClusterName(), options.nodeName(), c.host(), c.port(),
                 c.members());
@@ -43,14 +87,16 @@ public final class RelayNode {
         // The cluster manager starts the member itself, so it can tag it with Vert.x's node id.
         HazelcastClusterManager manager = new HazelcastClusterManager(config);
         Metrics metrics = new Metrics();
-        return metrics.builder(io.reconnector.edge.VertxSetup.options()
+        // Each shard needs a loop of its own; the event bus and the admin port share them.
+        return metrics.builder(io.reconnector.edge.VertxSetup.options().setEventLoopPoolSize(eventLoops)
                         .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())))
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {
                     HazelcastInstance hz = manager.getHazelcastInstance();
-                    Relay relay = new Relay(options, hz);
-                    relay.meterInto(metrics.registry());
+                    List<Relay> shards = Relay.shards(options, hz, eventLoops);
+                    Relay relay = shards.get(0);
+                    relay.shards().meterInto(metrics.registry());
                     watchMembers(hz, relay, metrics);
                     AdminServer admin = options.adminListen() == null ? null : new AdminServer(vertx, metrics)
                             .readyWhen("client-port", relay::serving)
@@ -64,11 +110,11 @@ public final class RelayNode {
                                 if (admin != null) {
                                     ownPorts.add(adminPort);
                                 }
-                                relay.clusterPorts(ownPorts);
-                                return vertx.deployVerticle(relay).map(id -> adminPort);
+                                relay.shards().clusterPorts(ownPorts);
+                                return startShards(vertx, shards).map(v -> adminPort);
                             })
                             .map(adminPort -> {
-                                RelayNode node = new RelayNode(vertx, hz, relay, admin);
+                                RelayNode node = new RelayNode(vertx, hz, shards, admin);
                                 if (admin != null) {
                                     relay.log().info(Event.ADMIN_LISTENING, "admin on " + options.adminListen().host() + ":"
                                             + adminPort + " (" + AdminServer.METRICS + ", " + AdminServer.HEALTHZ + ", "
@@ -129,6 +175,13 @@ public final class RelayNode {
 
     /** Leaves the cluster: Vert.x closes its cluster manager, which shuts the member down. */
     public Future<Void> close() {
-        return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(vertx::close);
+        List<Future<Void>> stopped = shards.stream().map(shard -> {
+            Promise<Void> done = Promise.promise();
+            shard.onLoop(() -> shard.stop().<Void>mapEmpty().onComplete(done));
+            return done.future();
+        }).toList();
+        return Future.join(stopped).<Void>mapEmpty()
+                .eventually(() -> admin == null ? Future.<Void>succeededFuture() : admin.close())
+                .eventually(vertx::close);
     }
 }

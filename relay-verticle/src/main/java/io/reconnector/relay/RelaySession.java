@@ -20,7 +20,7 @@ import java.util.List;
  * sockets live in an {@link UpstreamTable}, and the record in the cluster is kept in step by a
  * {@link RecordReplicator}.
  */
-final class RelaySession {
+final class RelaySession implements AttachedSession {
     /** Where the session is in its life on this node. */
     enum State {
         /** Served here: engine, sockets and record. */
@@ -55,7 +55,7 @@ final class RelaySession {
     final RecordReplicator replicator;
     private final EffectApplier effects;
     private SessionRecord record;
-    private ClientTransport transport;
+    private SessionTransport transport;
     private State state = State.HOME;
     private boolean draining;
     private long expiryTimer = -1;
@@ -84,7 +84,7 @@ final class RelaySession {
         return state == State.HOME;
     }
 
-    ClientTransport transport() {
+    SessionTransport transport() {
         return transport;
     }
 
@@ -94,7 +94,7 @@ final class RelaySession {
     String startedFrom;
 
     /** A transport's handshake chose this session: it becomes the attached transport. */
-    void attach(ClientTransport t, ResumeHandshake h) {
+    void attach(SessionTransport t, ResumeHandshake h) {
         if (state == State.RELEASED) {
             t.close(TransportClose.SESSION_MOVED, "");
             return;
@@ -106,7 +106,7 @@ final class RelaySession {
         // A draining node still takes its sessions' clients back while they have open
         // connections (those can live nowhere else); once idle, the drain lets them go.
         if (transport != null && transport != t) {
-            ClientTransport old = transport;
+            SessionTransport old = transport;
             transport = null;
             run(engine.transportLost());
             old.close(TransportClose.NEWER_TRANSPORT, "");
@@ -121,27 +121,31 @@ final class RelaySession {
         t.attached(this);
     }
 
-    void receive(ClientTransport t, Frame f) {
+    @Override
+    public void receive(SessionTransport t, Frame f) {
         if (t == transport) {
             run(engine.receive(f));
         }
     }
 
     /** The attached transport's write queue filled up or drained: framing pauses or goes on. */
-    void congested(ClientTransport t, boolean congested) {
+    @Override
+    public void congested(SessionTransport t, boolean congested) {
         if (t == transport && state == State.HOME) {
             run(engine.transportCongested(congested));
         }
     }
 
-    void readBatchEnded(ClientTransport t) {
+    @Override
+    public void readBatchEnded(SessionTransport t) {
         if (t == transport) {
             run(engine.flush());
         }
     }
 
     /** The transport closed or failed; a clean FIN with no connection open ends the session. */
-    void transportGone(ClientTransport t, boolean cleanFinish) {
+    @Override
+    public void transportGone(SessionTransport t, boolean cleanFinish) {
         if (t != transport) {
             return;
         }
@@ -226,7 +230,7 @@ final class RelaySession {
             }
         }
         if (transport != null) {
-            ClientTransport t = transport; // cleared first, so its close is not taken for a detach
+            SessionTransport t = transport; // cleared first, so its close is not taken for a detach
             transport = null;
             t.close(why, "");
         }
@@ -247,7 +251,7 @@ final class RelaySession {
         // half-open leftover. Closed first, so nothing changes the session while it moves.
         state = State.RELEASED;
         if (transport != null) {
-            ClientTransport t = transport;
+            SessionTransport t = transport;
             transport = null;
             run(engine.transportLost());
             t.close(TransportClose.SESSION_MOVED, "to " + node);
@@ -279,7 +283,7 @@ final class RelaySession {
 
     private void closeIfIdleWhileDraining() {
         if (draining && transport != null && engine.idle() && state == State.HOME) {
-            ClientTransport t = transport;
+            SessionTransport t = transport;
             replicator.recorded().onComplete(x -> t.close(TransportClose.DRAINING, "the session moves with the client"));
         }
     }

@@ -54,7 +54,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     @Override
     public void writeFrames(Buffer frames) {
-        ClientTransport t = session.transport();
+        SessionTransport t = session.transport();
         if (t != null) {
             t.write(frames);
         }
@@ -259,7 +259,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     @Override
     public void transportDead(Effect.TransportDead e) {
-        ClientTransport t = session.transport();
+        SessionTransport t = session.transport();
         if (t != null) {
             t.close(TransportClose.SILENT, "nothing received for " + e.silentMillis() + " ms");
         }
@@ -267,7 +267,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     @Override
     public void protocolError(Effect.ProtocolError e) {
-        ClientTransport t = session.transport();
+        SessionTransport t = session.transport();
         if (t != null) {
             t.protocolError(e.error());
         }

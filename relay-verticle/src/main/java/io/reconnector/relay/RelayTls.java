@@ -39,7 +39,8 @@ final class RelayTls {
     private final EventLog log;
     private byte[] materialDigest;
     private byte[] revokedDigest;
-    private RevocationList revoked = RevocationList.NONE;
+    /** Read by every shard's port as transports arrive; set on the first shard's loop. */
+    private volatile RevocationList revoked = RevocationList.NONE;
 
     RelayTls(Vertx vertx, TlsFiles files, long handshakeMillis, EventLog log) {
         this.vertx = vertx;

@@ -51,12 +51,12 @@ class LimitsTest {
     static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
         upstream = new Upstream();
         Limits base = Limits.defaults();
-        tight = new Relay(relay("tight", new Limits(4, 2, 2, 1000, 3, base.sessionBufferBytes(),
-                base.connectionBufferBytes())), null);
-        rated = new Relay(relay("rated", new Limits(100, 100, 100, 5, 100, base.sessionBufferBytes(),
-                base.connectionBufferBytes())), null);
-        few = new Relay(relay("few", new Limits(100, 100, 2, 1000, 100, base.sessionBufferBytes(),
-                base.connectionBufferBytes())), null);
+        tight = Relay.single(relay("tight", new Limits(4, 2, 2, 1000, 3, base.sessionBufferBytes(),
+                base.connectionBufferBytes())));
+        rated = Relay.single(relay("rated", new Limits(100, 100, 100, 5, 100, base.sessionBufferBytes(),
+                base.connectionBufferBytes())));
+        few = Relay.single(relay("few", new Limits(100, 100, 2, 1000, 100, base.sessionBufferBytes(),
+                base.connectionBufferBytes())));
         vertx.deployVerticle(tight).compose(x -> vertx.deployVerticle(rated)).compose(x -> vertx.deployVerticle(few))
                 .onComplete(ctx.succeedingThenComplete());
     }

@@ -45,7 +45,7 @@ class RelaySocketTest {
         RelayOptions options = RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                 List.of(AddressRule.parse("127.0.0.0/8")), List.of(AddressRule.parse("127.0.0.1:1-10")),
                 Duration.ofMillis(800), Duration.ofMillis(200), DEAD_AFTER, 64 * 1024, "test");
-        relay = new Relay(options, null);
+        relay = Relay.single(options);
         vertx.deployVerticle(relay).onComplete(ctx.succeedingThenComplete());
     }
 
