@@ -89,6 +89,15 @@ final class LoopBridge implements AttachedSession, SessionTransport {
         });
     }
 
+    /** The client's transport was revoked: its session ends, on the loop that serves it. */
+    void endSession(RelaySession.EndReason why) {
+        homeShard.onLoop(() -> {
+            if (session instanceof RelaySession s) {
+                s.end(why);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ the session's loop
 
     @Override

@@ -210,7 +210,9 @@ public final class Relay extends VerticleBase {
     private void revocationChanged(RevocationList revoked) {
         for (ClientTransport t : List.copyOf(transports)) {
             if (revoked.revokes(t.identity())) {
-                if (t.session() instanceof RelaySession s) { // a bridged session is ended by its own shard, below
+                if (t.session() instanceof LoopBridge bridge) {
+                    bridge.endSession(RelaySession.EndReason.REVOKED); // on the loop that serves it
+                } else if (t.session() instanceof RelaySession s) {
                     s.end(RelaySession.EndReason.REVOKED);
                 }
                 t.close(TransportClose.REVOKED, "identity " + t.identity().forLogs());
