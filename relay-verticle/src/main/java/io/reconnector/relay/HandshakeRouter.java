@@ -85,11 +85,8 @@ final class HandshakeRouter {
                 storeUnavailable(t, key, ar);
                 return;
             }
-            RelaySession old = relay.session(key);
-            if (old != null) {
-                relay.forget(old);
-                old.end(RelaySession.EndReason.REPLACED);
-            }
+            // A session of this key already served here ends when the new one is adopted, unless
+            // the store's epochs say it is the newer of two racing starts (Relay.adopt).
             ar.result().previous().ifPresent(prev -> {
                 if (!prev.homeNode().equals(relay.options().nodeName())) {
                     relay.log().info(Event.SESSION_ENDED, "session " + key + ": Start Session here kills the old one on "

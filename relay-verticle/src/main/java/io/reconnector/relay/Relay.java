@@ -1,13 +1,10 @@
 package io.reconnector.relay;
 
-import com.hazelcast.core.HazelcastInstance;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.engine.ResumeHandshake;
-import io.reconnector.store.HazelcastSessionStore;
 import io.reconnector.store.ClusterKeys;
-import io.reconnector.store.InMemorySessionStore;
 import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
@@ -26,10 +23,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The relay verticle: listens on the client port and the peer port, holds the sessions homed
- * on this node, ticks them, and answers other nodes' control requests. Handshakes are routed
- * by {@link HandshakeRouter}; a drain is run by {@link NodeDrain}. Everything runs on the
- * verticle's one event loop, so sessions, their transports and their upstream sockets never race.
+ * The relay verticle, one shard of a node per event loop ({@link RelayShards}): listens on the
+ * client port and the peer port (shared with the other shards), holds the sessions this shard
+ * serves, ticks them, and carries out other nodes' control requests for them. Handshakes are
+ * routed by {@link HandshakeRouter}; a drain is run by {@link NodeDrain}. A shard's sessions,
+ * their upstream sockets and the transports it accepted run on its one loop, so they never
+ * race; a transport for another shard's session reaches it through a {@link LoopBridge}.
  */
 public final class Relay extends VerticleBase {
     private final RelayOptions options;
@@ -68,30 +67,10 @@ public final class Relay extends VerticleBase {
 
     /** A node of one event loop without a cluster (tests). */
     static Relay single(RelayOptions options) {
-        return shards(options, null, 1).get(0);
+        return RelayShards.forNode(options, null, 1).get(0);
     }
 
-    /** Shards of one node, each to be deployed (the first before the others, which join its ports). */
-    static List<Relay> shards(RelayOptions options, HazelcastInstance hazelcast, int eventLoops) {
-        RelayShards group;
-        if (hazelcast != null) {
-            group = new RelayShards(eventLoops, logFor(options),
-                    context -> new HazelcastSessionStore(hazelcast, context, options.cluster().keys()),
-                    context -> new Directory.Hazelcast(hazelcast, context));
-        } else {
-            // Without a cluster the store answers at once, on the caller's loop: one for all shards.
-            SessionStore store = new InMemorySessionStore();
-            Directory directory = new Directory.Local();
-            group = new RelayShards(eventLoops, logFor(options), context -> store, context -> directory);
-        }
-        List<Relay> all = new java.util.ArrayList<>();
-        for (int i = 0; i < eventLoops; i++) {
-            all.add(new Relay(options, group));
-        }
-        return all;
-    }
-
-    private static EventLog logFor(RelayOptions options) {
+    static EventLog logFor(RelayOptions options) {
         return new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
     }
 
@@ -276,8 +255,13 @@ public final class Relay extends VerticleBase {
      * for its client, who comes back here or through another node (which then asks this one).
      */
     void adopt(ClientTransport t, ResumeHandshake h, RelaySession s) {
+        if (!shards.served(s)) {
+            // A newer Start Session or takeover of this key won on another loop meanwhile.
+            s.end(RelaySession.EndReason.REPLACED);
+            t.close(TransportClose.SESSION_ENDED, "a newer Start Session replaced it");
+            return;
+        }
         RelaySession old = sessions.put(s.key, s);
-        shards.served(s);
         if (old != null && old != s) {
             old.end(RelaySession.EndReason.REPLACED);
         }

@@ -94,7 +94,7 @@ public final class RelayNode {
                 .buildClustered()
                 .compose(vertx -> {
                     HazelcastInstance hz = manager.getHazelcastInstance();
-                    List<Relay> shards = Relay.shards(options, hz, eventLoops);
+                    List<Relay> shards = RelayShards.forNode(options, hz, eventLoops);
                     Relay relay = shards.get(0);
                     relay.shards().meterInto(metrics.registry());
                     watchMembers(hz, relay, metrics);

@@ -48,6 +48,8 @@ final class RelaySession implements AttachedSession {
     }
 
     final SessionKey key;
+    /** The record's epoch when this node took the session on; it never changes while served here. */
+    final long homeEpoch;
     final Relay relay;
     final ServerSessionEngine engine;
     final EventLog log;
@@ -65,6 +67,7 @@ final class RelaySession implements AttachedSession {
     RelaySession(Relay relay, SessionRecord record, ServerSessionEngine engine) {
         this.relay = relay;
         this.key = record.key();
+        this.homeEpoch = record.epoch();
         this.record = record;
         this.engine = engine;
         this.log = relay.log().with("session " + (key.identity().isEmpty() ? "" : key.identity() + "/") + key.clientId(),

@@ -2,12 +2,16 @@ package io.reconnector.relay;
 
 import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
+import com.hazelcast.core.HazelcastInstance;
+import io.reconnector.store.HazelcastSessionStore;
+import io.reconnector.store.InMemorySessionStore;
 import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +73,26 @@ final class RelayShards {
 
     EventLog log() {
         return log;
+    }
+
+    /** A node's shards, to be started in order (the first binds the ports the others join). */
+    static List<Relay> forNode(RelayOptions options, HazelcastInstance hazelcast, int eventLoops) {
+        RelayShards group;
+        if (hazelcast != null) {
+            group = new RelayShards(eventLoops, Relay.logFor(options),
+                    context -> new HazelcastSessionStore(hazelcast, context, options.cluster().keys()),
+                    context -> new Directory.Hazelcast(hazelcast, context));
+        } else {
+            // Without a cluster the store answers at once, on the caller's loop: one for all shards.
+            SessionStore store = new InMemorySessionStore();
+            Directory directory = new Directory.Local();
+            group = new RelayShards(eventLoops, Relay.logFor(options), context -> store, context -> directory);
+        }
+        List<Relay> all = new ArrayList<>();
+        for (int i = 0; i < eventLoops; i++) {
+            all.add(new Relay(options, group));
+        }
+        return all;
     }
 
     int size() {
@@ -141,17 +165,29 @@ final class RelayShards {
     }
 
     /**
-     * {@code s} is now served by its shard; a session of the same key on another shard (a Start
-     * Session or a takeover won the race with it) ends there.
+     * {@code s} is to be served by its shard, unless a session of the same key with a newer
+     * epoch already is: two Start Sessions (or a Start and a takeover) racing on two loops
+     * finish in any order, and the store's epoch says which won. Returns whether {@code s} is
+     * served; the session it displaced on another shard ends there (on its own shard, the
+     * caller ends it).
      */
-    void served(RelaySession s) {
-        RelaySession other = sessions.put(s.key, s);
-        if (other != null && other != s && other.relay != s.relay) {
+    boolean served(RelaySession s) {
+        RelaySession[] displaced = new RelaySession[1];
+        RelaySession now = sessions.compute(s.key, (key, old) -> {
+            if (old != null && old != s && old.homeEpoch > s.homeEpoch) {
+                return old;
+            }
+            displaced[0] = old == s ? null : old;
+            return s;
+        });
+        RelaySession other = displaced[0];
+        if (other != null && other.relay != s.relay) {
             other.relay.onLoop(() -> {
                 other.relay.forget(other);
                 other.end(RelaySession.EndReason.REPLACED);
             });
         }
+        return now == s;
     }
 
     void forget(RelaySession s) {

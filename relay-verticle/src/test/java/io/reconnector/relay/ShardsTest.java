@@ -12,7 +12,10 @@ import io.reconnector.protocol.frame.ReconnectSession;
 import io.reconnector.protocol.frame.SessionRejected;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
+import io.reconnector.store.InMemorySessionStore;
 import io.reconnector.store.SessionKey;
+import io.reconnector.store.SessionRecord;
+import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -66,10 +69,10 @@ class ShardsTest {
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
         upstream = new Upstream();
-        deploy(vertx, Relay.shards(options("two-loops", 1000), null, 2))
+        deploy(vertx, RelayShards.forNode(options("two-loops", 1000), null, 2))
                 .compose(n -> {
                     node = n;
-                    return deploy(vertx, Relay.shards(options("small", 2), null, 2));
+                    return deploy(vertx, RelayShards.forNode(options("small", 2), null, 2));
                 })
                 .onComplete(ctx.succeeding(n -> {
                     small = n;
@@ -186,7 +189,7 @@ class ShardsTest {
 
     @Test
     void aDrainKeepsServingABusySessionWhoseTransportIsOnTheOtherLoop(Vertx vertx) throws Exception {
-        Relay draining = deploy(vertx, Relay.shards(options("draining", 1000), null, 2))
+        Relay draining = deploy(vertx, RelayShards.forNode(options("draining", 1000), null, 2))
                 .toCompletionStage().toCompletableFuture().get();
         long id = IDS.incrementAndGet();
         RawClient c = started(draining, id);
@@ -217,6 +220,95 @@ class ShardsTest {
         c.send(new ConnectionClosed(nextId, 1));
         drained.toCompletionStage().toCompletableFuture().get(); // the session is idle now: the drain ends
         assertTrue(c.closedByRelay(5000), "and then closes the transport");
+    }
+
+    @Test
+    void ofTwoStartSessionsRacingOnTwoLoopsTheNewerEpochWinsWhateverOrderTheyFinishIn(Vertx vertx) throws Exception {
+        HeldStarts store = new HeldStarts();
+        RelayOptions options = options("racing", 1000);
+        RelayShards group = new RelayShards(2, Relay.logFor(options), context -> store, context -> new Directory.Local());
+        List<Relay> shards = List.of(new Relay(options, group), new Relay(options, group));
+        Relay racing = deploy(vertx, shards).toCompletionStage().toCompletableFuture().get();
+        long id = IDS.incrementAndGet();
+        // One client's Start Session on a transport it then gave up on, and again on the next:
+        // accepted connections alternate, so the two land on two loops.
+        RawClient older = new RawClient(racing.port());
+        open.add(older);
+        older.send(new StartSession(id));
+        store.awaitHeld(1);
+        RawClient newer = new RawClient(racing.port());
+        open.add(newer);
+        newer.send(new StartSession(id));
+        store.awaitHeld(2);
+        store.releaseNewest(); // the store gave the second the newer epoch; it answers first
+        assertEquals(new SessionStarted(id, Serial16.NONE), newer.next(SessionStarted.class));
+        store.releaseNewest(); // then the older one, on the other loop
+        assertTrue(older.closedWithoutAFrame(5000), "the older start, finishing last, does not displace the newer");
+        newer.send(new NewConnection(0, 1, LOOPBACK, upstream.port()));
+        Connected connected = newer.next(Connected.class);
+        newer.send(new Ack(connected.messageId(), 256), new Data(1, 1, 256, Buffer.buffer("newest")));
+        assertEquals(Buffer.buffer("newest"), newer.next(Data.class).payload(), "the newer session is served");
+        assertEquals(store.newestEpoch(SessionKey.anonymous(id)), racing.shards().session(SessionKey.anonymous(id)).homeEpoch);
+    }
+
+    /**
+     * A store that records Start Sessions at once, in the order they come (so epochs follow
+     * that order), but answers them only when told, newest first, each on the loop that asked.
+     */
+    private static final class HeldStarts implements SessionStore {
+        private final InMemorySessionStore inner = new InMemorySessionStore();
+        private final java.util.Deque<Runnable> held = new java.util.ArrayDeque<>();
+
+        @Override
+        public synchronized Future<Started> start(SessionKey key, String node, long now) {
+            io.vertx.core.Promise<Started> later = io.vertx.core.Promise.promise();
+            io.vertx.core.Context loop = Vertx.currentContext();
+            Future<Started> started = inner.start(key, node, now);
+            held.push(() -> loop.runOnContext(v -> started.onComplete(later)));
+            notifyAll();
+            return later.future();
+        }
+
+        synchronized void awaitHeld(int n) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 5000;
+            while (held.size() < n && System.currentTimeMillis() < deadline) {
+                wait(100);
+            }
+            assertEquals(n, held.size(), "Start Sessions waiting for the store");
+        }
+
+        synchronized void releaseNewest() {
+            held.pop().run();
+        }
+
+        long newestEpoch(SessionKey key) throws Exception {
+            return inner.get(key).toCompletionStage().toCompletableFuture().get().orElseThrow().epoch();
+        }
+
+        @Override
+        public Future<java.util.Optional<SessionRecord>> get(SessionKey key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public Future<Boolean> update(SessionRecord record) {
+            return inner.update(record);
+        }
+
+        @Override
+        public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
+            return inner.replace(expectedEpoch, next);
+        }
+
+        @Override
+        public Future<Boolean> remove(SessionKey key, long epoch) {
+            return inner.remove(key, epoch);
+        }
+
+        @Override
+        public Future<Integer> countSessions(String identity, long exceptClientId) {
+            return inner.countSessions(identity, exceptClientId);
+        }
     }
 
     @Test
