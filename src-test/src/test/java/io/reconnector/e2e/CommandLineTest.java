@@ -113,6 +113,15 @@ class CommandLineTest {
     }
 
     @Test
+    void anEventLoopCountOutOfRangeSaysWhatToGive() throws Exception {
+        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--event-loops", "0"))) {
+            assertEquals(2, relay.waitForExit(30_000));
+            assertTrue(relay.output().contains("--event-loops 0 is out of range: give 1 to 1024"), relay.output());
+            assertTrue(!relay.output().contains("relay listening"), "nothing started:\n" + relay.output());
+        }
+    }
+
+    @Test
     void pkiInitAndIssueMakeFilesOpensslAccepts() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pki-cli").resolve("ca");
         try (Proc init = Proc.startText("pki", List.of("pki", "init", dir.toString(), "--relay-name", "relay.test",
