@@ -62,16 +62,12 @@ public final class Relay extends VerticleBase {
 
     /** A node of one event loop whose shard shares a store and a directory with other nodes in one process (tests). */
     Relay(RelayOptions options, SessionStore store, Directory directory) {
-        this(options, new RelayShards(1, logFor(options), context -> store, context -> directory));
+        this(options, new RelayShards(1, options, context -> store, context -> directory));
     }
 
     /** A node of one event loop without a cluster (tests). */
     static Relay single(RelayOptions options) {
         return RelayShards.forNode(options, null, 1).get(0);
-    }
-
-    static EventLog logFor(RelayOptions options) {
-        return new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
     }
 
     @Override

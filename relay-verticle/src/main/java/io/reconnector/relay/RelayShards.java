@@ -61,12 +61,12 @@ final class RelayShards {
      *                    answers arrive on the context it was made with)
      * @param directories the directory of nodes, likewise
      */
-    RelayShards(int size, EventLog log, Function<Context, SessionStore> stores, Function<Context, Directory> directories) {
+    RelayShards(int size, RelayOptions options, Function<Context, SessionStore> stores, Function<Context, Directory> directories) {
         if (size < 1) {
             throw new IllegalArgumentException("a node needs at least one event loop, not " + size);
         }
         this.size = size;
-        this.log = log;
+        this.log = new EventLog("relay", "relay " + options.nodeName(), "node", options.nodeName());
         this.stores = stores;
         this.directories = directories;
     }
@@ -79,14 +79,14 @@ final class RelayShards {
     static List<Relay> forNode(RelayOptions options, HazelcastInstance hazelcast, int eventLoops) {
         RelayShards group;
         if (hazelcast != null) {
-            group = new RelayShards(eventLoops, Relay.logFor(options),
+            group = new RelayShards(eventLoops, options,
                     context -> new HazelcastSessionStore(hazelcast, context, options.cluster().keys()),
                     context -> new Directory.Hazelcast(hazelcast, context));
         } else {
             // Without a cluster the store answers at once, on the caller's loop: one for all shards.
             SessionStore store = new InMemorySessionStore();
             Directory directory = new Directory.Local();
-            group = new RelayShards(eventLoops, Relay.logFor(options), context -> store, context -> directory);
+            group = new RelayShards(eventLoops, options, context -> store, context -> directory);
         }
         List<Relay> all = new ArrayList<>();
         for (int i = 0; i < eventLoops; i++) {
@@ -287,11 +287,7 @@ final class RelayShards {
             shard.onLoop(() -> shard.drainShard().onComplete(drained));
             return drained.future();
         }).toList();
-        drain = Future.all(shardsDrained).compose(all -> Future.join(shards.stream().map(shard -> {
-            Promise<Void> closed = Promise.promise();
-            shard.onLoop(() -> shard.clientPort().close().onComplete(closed));
-            return closed.future();
-        }).toList()).transform(closed -> Future.succeededFuture(all))).compose(all -> {
+        drain = Future.all(shardsDrained).compose(all -> closeClientPorts().transform(closed -> {
             int written = shardsDrained.stream().mapToInt(f -> f.result().written()).sum();
             int failed = shardsDrained.stream().mapToInt(f -> f.result().failed()).sum();
             if (failed > 0) {
@@ -301,8 +297,20 @@ final class RelayShards {
                 return Future.failedFuture(failed + " session records could not be written");
             }
             log.info(Event.RELAY_DRAINED, "drained", "records_written", written);
-            return Future.succeededFuture();
-        });
+            return Future.<Void>succeededFuture();
+        }));
         return drain;
+    }
+
+    /**
+     * Every shard's client port closes, each on its loop, once every shard has drained: closing
+     * one closes the transports it accepted, and some may be bridged to another shard's session.
+     */
+    private Future<Void> closeClientPorts() {
+        return Future.join(shards.stream().map(shard -> {
+            Promise<Void> closed = Promise.promise();
+            shard.onLoop(() -> shard.clientPort().close().onComplete(closed));
+            return closed.future();
+        }).toList()).mapEmpty();
     }
 }

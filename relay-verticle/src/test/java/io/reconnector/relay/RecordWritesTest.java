@@ -10,10 +10,8 @@ import io.reconnector.protocol.frame.NewConnection;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.reconnector.store.ConnectionRecord;
-import io.reconnector.store.InMemorySessionStore;
 import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionRecord;
-import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -103,8 +100,7 @@ class RecordWritesTest {
     }
 
     /** The in-memory store, counting the writes of a session's progress, which it can hold back. */
-    static final class CountingStore implements SessionStore {
-        private final InMemorySessionStore inner = new InMemorySessionStore();
+    static final class CountingStore extends ForwardingStore {
         final AtomicInteger updates = new AtomicInteger();
         private final List<Runnable> held = new java.util.ArrayList<>();
         private boolean holding;
@@ -116,16 +112,6 @@ class RecordWritesTest {
                 held.forEach(Runnable::run);
                 held.clear();
             }
-        }
-
-        @Override
-        public Future<Optional<SessionRecord>> get(SessionKey key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public Future<Started> start(SessionKey key, String node, long now) {
-            return inner.start(key, node, now);
         }
 
         @Override
@@ -142,21 +128,6 @@ class RecordWritesTest {
             }
             updates.incrementAndGet();
             return inner.update(record);
-        }
-
-        @Override
-        public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
-            return inner.replace(expectedEpoch, next);
-        }
-
-        @Override
-        public Future<Boolean> remove(SessionKey key, long epoch) {
-            return inner.remove(key, epoch);
-        }
-
-        @Override
-        public Future<Integer> countSessions(String identity, long exceptClientId) {
-            return inner.countSessions(identity, exceptClientId);
         }
     }
 }

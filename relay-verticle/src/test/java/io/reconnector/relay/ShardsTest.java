@@ -12,10 +12,7 @@ import io.reconnector.protocol.frame.ReconnectSession;
 import io.reconnector.protocol.frame.SessionRejected;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
-import io.reconnector.store.InMemorySessionStore;
 import io.reconnector.store.SessionKey;
-import io.reconnector.store.SessionRecord;
-import io.reconnector.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -226,7 +223,7 @@ class ShardsTest {
     void ofTwoStartSessionsRacingOnTwoLoopsTheNewerEpochWinsWhateverOrderTheyFinishIn(Vertx vertx) throws Exception {
         HeldStarts store = new HeldStarts();
         RelayOptions options = options("racing", 1000);
-        RelayShards group = new RelayShards(2, Relay.logFor(options), context -> store, context -> new Directory.Local());
+        RelayShards group = new RelayShards(2, options, context -> store, context -> new Directory.Local());
         List<Relay> shards = List.of(new Relay(options, group), new Relay(options, group));
         Relay racing = deploy(vertx, shards).toCompletionStage().toCompletableFuture().get();
         long id = IDS.incrementAndGet();
@@ -255,8 +252,7 @@ class ShardsTest {
      * A store that records Start Sessions at once, in the order they come (so epochs follow
      * that order), but answers them only when told, newest first, each on the loop that asked.
      */
-    private static final class HeldStarts implements SessionStore {
-        private final InMemorySessionStore inner = new InMemorySessionStore();
+    private static final class HeldStarts extends ForwardingStore {
         private final java.util.Deque<Runnable> held = new java.util.ArrayDeque<>();
 
         @Override
@@ -283,31 +279,6 @@ class ShardsTest {
 
         long newestEpoch(SessionKey key) throws Exception {
             return inner.get(key).toCompletionStage().toCompletableFuture().get().orElseThrow().epoch();
-        }
-
-        @Override
-        public Future<java.util.Optional<SessionRecord>> get(SessionKey key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public Future<Boolean> update(SessionRecord record) {
-            return inner.update(record);
-        }
-
-        @Override
-        public Future<Boolean> replace(long expectedEpoch, SessionRecord next) {
-            return inner.replace(expectedEpoch, next);
-        }
-
-        @Override
-        public Future<Boolean> remove(SessionKey key, long epoch) {
-            return inner.remove(key, epoch);
-        }
-
-        @Override
-        public Future<Integer> countSessions(String identity, long exceptClientId) {
-            return inner.countSessions(identity, exceptClientId);
         }
     }
 
