@@ -10,9 +10,10 @@ import java.net.UnknownHostException;
 
 /**
  * Maps a failed dial to the Linux errno that Connect Failed carries, by the exception's type.
- * Netty's native transport reports EHOSTUNREACH and ENETUNREACH both as
- * {@link NoRouteToHostException}, so both become EHOSTUNREACH here; a refusal is a plain
- * {@link ConnectException}; our own connect timeout is Netty's {@link ConnectTimeoutException}.
+ * EHOSTUNREACH is a {@link NoRouteToHostException}; ENETUNREACH (a plain socket exception on
+ * the JDK's transport, the same {@link NoRouteToHostException} on Netty's native one) becomes
+ * EHOSTUNREACH too; a refusal is a plain {@link ConnectException}; our own connect timeout is
+ * Netty's {@link ConnectTimeoutException}.
  */
 public final class Errnos {
     private Errnos() {

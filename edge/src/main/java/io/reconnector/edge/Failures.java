@@ -5,7 +5,10 @@ import java.util.Locale;
 
 /** Failure text for people: what happened in words, not a socket library's error numbers. */
 public final class Failures {
-    /** Netty's native transport says "connect(..) failed with error(-111)": errno, and what it means. */
+    /**
+     * The JDK says "Connection refused", Netty's native transport "connect(..) failed with
+     * error(-111)": either form, and what it means.
+     */
     private record Known(String errno, String text, String human) {
     }
 

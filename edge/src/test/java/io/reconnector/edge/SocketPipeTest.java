@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * SocketPipe against a real client socket: half-close both ways, reset, and starting paused.
- * On the native transport, as relay and agent run, since that is where sockets close under a
- * paused reader.
+ * On the transport relay and agent run on ({@link VertxSetup}), since that is where sockets
+ * close under a paused reader.
  */
 @ExtendWith(VertxExtension.class)
 class SocketPipeTest {
