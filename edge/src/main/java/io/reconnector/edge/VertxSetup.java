@@ -14,7 +14,10 @@ import io.vertx.core.VertxOptions;
  * never acked could hold it forever. Netty's fix (4.2.18) deletes such a socket from the set
  * but cannot add it back when reading resumes (epoll_ctl MOD fails with ENOENT and the
  * connection is cut), so it is no way out either. The JDK's selector removes a socket with no
- * interest itself. Measured here: connection setup 2.5 × faster, throughput the same.
+ * interest itself ({@code IdleLoopTest} holds both states and reads the loops' CPU time).
+ * Measured here: connection setup 2.5 × faster, one connection's throughput the same, and
+ * about 20 % more relay CPU per MiB with 2,000 busy connections (docs/BENCHMARKS.md). Worth
+ * going back once a Netty release both drops and re-adds such a socket.
  */
 public final class VertxSetup {
     private VertxSetup() {

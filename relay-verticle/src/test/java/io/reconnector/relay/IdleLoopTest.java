@@ -6,11 +6,13 @@ import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.ConnectionEof;
+import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.reconnector.protocol.frame.NewConnection;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,12 +69,7 @@ class IdleLoopTest {
      */
     @Test
     void aFinishedConnectionAwaitingTheClientsCloseKeepsNoLoopBusy() throws Exception {
-        try (RawClient c = new RawClient(relay.port())) {
-            c.send(new StartSession(7));
-            assertEquals(new SessionStarted(7, Serial16.NONE), c.next(SessionStarted.class));
-            c.send(new NewConnection(0, 1, LOOPBACK, upstream.port()));
-            Connected connected = c.next(Connected.class);
-            c.send(new Ack(connected.messageId(), 256));
+        try (RawClient c = connectedClient(256)) {
             AtomicBoolean ended = upstream.connection(0);
 
             c.send(new ConnectionEof(1, 1)); // the relay sends its FIN; the echo ends and sends its own
@@ -84,6 +81,37 @@ class IdleLoopTest {
             assertTrue(cpu < MOST_CPU_NANOS, "the relay's event loops used " + cpu / 1_000_000
                     + " ms of CPU in " + WINDOW.toMillis() + " ms with nothing to do");
         }
+    }
+
+    /**
+     * The same with the destination's answer still unread: the client granted 256 bytes of a
+     * 32 KiB echo and went silent, so the relay's socket to the destination is paused while the
+     * destination, done, hangs up behind the data it sent.
+     */
+    @Test
+    void aPausedDownloadWhoseDestinationHungUpKeepsNoLoopBusy() throws Exception {
+        try (RawClient c = connectedClient(1)) {
+            AtomicBoolean ended = upstream.connection(0);
+
+            c.send(new Data(1, 1, 1, Buffer.buffer(new byte[32 * 1024])), new ConnectionEof(2, 1));
+            await("the destination echoed it all, got our EOF and ended").atMost(5, TimeUnit.SECONDS).untilTrue(ended);
+            assertEquals(256, c.next(Data.class).length(), "the relay sent what the window allows and paused");
+
+            long cpu = eventLoopCpuNanosOver(WINDOW);
+            assertTrue(cpu < MOST_CPU_NANOS, "the relay's event loops used " + cpu / 1_000_000
+                    + " ms of CPU in " + WINDOW.toMillis() + " ms with nothing to do");
+        }
+    }
+
+    /** A session with connection 1 open to the echo upstream; the client grants {@code window} × 256 bytes. */
+    private RawClient connectedClient(int window) throws Exception {
+        RawClient c = new RawClient(relay.port());
+        c.send(new StartSession(7));
+        assertEquals(new SessionStarted(7, Serial16.NONE), c.next(SessionStarted.class));
+        c.send(new NewConnection(0, 1, LOOPBACK, upstream.port()));
+        Connected connected = c.next(Connected.class);
+        c.send(new Ack(connected.messageId(), window));
+        return c;
     }
 
     /** CPU time the process's Vert.x event loops spend during {@code window} of wall time. */
