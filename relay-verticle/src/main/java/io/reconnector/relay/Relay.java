@@ -118,7 +118,7 @@ public final class Relay extends VerticleBase {
     private void announce() {
         log.info(Event.RELAY_LISTENING, "relay listening on " + options.listen().host() + ":" + actualPort
                 + " (peer port " + actualPeerPort + ", " + shards.size() + (shards.size() == 1 ? " event loop" : " event loops")
-                + ", " + clientPort.describe() + ")",
+                + (vertx.isNativeTransportEnabled() ? ", native transport" : "") + ", " + clientPort.describe() + ")",
                 "port", actualPort, "peer_port", actualPeerPort, "tls", clientPort.tls(), "event_loops", shards.size());
         destinations.announce(log);
     }
