@@ -15,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -35,10 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * On the transport the relay ships with ({@link VertxSetup}), not Vert.x's default.
  *
  * <p>Both cases fail on Netty 4.2.9's epoll transport (1,000 ms of loop CPU in the 1,000 ms
- * window) and pass on the JDK's NIO transport; see {@link VertxSetup} for why the relay still
- * ships on epoll. Enable this class with the transport that fixes it.
+ * window: a loop spinning on a socket left with nothing to wait for) and pass on the JDK's NIO
+ * transport, which is why the relay ships on NIO ({@link VertxSetup}).
  */
-@Disabled("a known defect of the epoll transport the relay ships on: see VertxSetup")
 class IdleLoopTest {
     private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
     /** A spinning loop takes a whole core: the window's length in CPU time, not a fraction of it. */

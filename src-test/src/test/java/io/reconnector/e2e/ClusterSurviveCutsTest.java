@@ -35,8 +35,10 @@ class ClusterSurviveCutsTest {
             assertEquals(CUTS, cuts, "every cut fell inside the transfer");
             assertNull(app.error, "the application never saw a socket error\n" + logs);
             assertNull(up.error(), "the server never saw a socket error");
-            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal");
-            assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal");
+            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal (the application got "
+                    + app.received.bytes + " bytes)\n" + logs);
+            assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal (the application sent "
+                    + app.sent.get() + " bytes, the server got " + up.receivedBytes() + ")\n" + logs);
             assertEquals(1, server.accepts(), "the upstream connection was opened once");
             assertTrue(c.count(Event.TRANSPORT_FORWARDED, e -> e.getLong("client_id") == c.clientId) >= 2,
                     "resumes went through forwarding nodes\n" + logs);

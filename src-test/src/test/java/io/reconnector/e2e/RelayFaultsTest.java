@@ -4,6 +4,7 @@ import io.reconnector.cli.demo.BulkClient;
 import io.reconnector.cli.demo.BulkServer;
 import io.reconnector.edge.Event;
 import io.reconnector.relay.Upstream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -24,17 +25,24 @@ class RelayFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** A whole checked transfer through the forward: what a user means by "it works". */
-    private static void transferWorks(int forwardPort, BulkServer server, long seed) throws Exception {
+    private static void transferWorks(Tunnel t, int forwardPort, BulkServer server, long seed) throws Exception {
         BulkClient c = new BulkClient(forwardPort, seed, SMALL);
         c.join(60_000);
         assertNull(c.error);
-        assertTransferChecks(c, server);
+        assertTransferChecks(t, c, server);
     }
 
     /** The server saw exactly what the client sent, and the client got what the server sent. */
-    private static void assertTransferChecks(BulkClient c, BulkServer server) {
-        await("the server finished the transfer").atMost(WAIT).until(() -> server.results().stream()
-                .anyMatch(r -> c.sentSha256 != null && c.sentSha256.equals(r.receivedSha256())));
+    private static void assertTransferChecks(Tunnel t, BulkClient c, BulkServer server) {
+        try {
+            await("the server finished the transfer").atMost(WAIT).until(() -> server.results().stream()
+                    .anyMatch(r -> c.sentSha256 != null && c.sentSha256.equals(r.receivedSha256())));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the server never got the client's " + SMALL + " bytes; the client "
+                    + (c.done() ? "finished" : "is still running") + ", sent " + c.sentSha256 + ", received "
+                    + c.received.bytes + " bytes; the server's connections: " + server.results()
+                    + "\nagent:\n" + t.agent.output() + "\nrelay:\n" + t.relay.output(), e);
+        }
         BulkServer.Result r = server.results().stream()
                 .filter(x -> c.sentSha256.equals(x.receivedSha256())).findFirst().orElseThrow();
         assertNull(r.error());
@@ -48,7 +56,7 @@ class RelayFaultsTest {
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + server.port(),
                      "--forward", "0:127.0.0.1:" + echo.port()))) {
             int forward = t.forwardPorts.get(0);
-            transferWorks(forward, server, 1);
+            transferWorks(t, forward, server, 1);
 
             // A connection open when the relay dies cannot be resumed: it must end with an error,
             // not hang. An echo keeps it open both ways (a destination that had finished sending
@@ -75,7 +83,7 @@ class RelayFaultsTest {
             assertNotNull(seen, "the application saw its unresumable connection fail (a reset), not a clean end; agent:\n"
                     + t.agent.output());
             open.close();
-            transferWorks(forward, server, 2);
+            transferWorks(t, forward, server, 2);
         }
     }
 
@@ -93,10 +101,11 @@ class RelayFaultsTest {
             t.relay.await(Event.PROTOCOL_ERROR, e -> "UNKNOWN_CODE".equals(e.getString("kind")), WAIT);
             during.join(60_000);
             assertNull(during.error, "the agent's session did not notice");
-            assertTransferChecks(during, server);
-            transferWorks(t.forwardPorts.get(0), server, 8);
+            assertTransferChecks(t, during, server);
+            transferWorks(t, t.forwardPorts.get(0), server, 8);
             assertTrue(t.relay.alive());
-            assertEquals(0, t.agent.count(Event.RELAY_LOST), "the agent's transport was never touched");
+            assertEquals(0, t.agent.count(Event.RELAY_LOST), "the agent's transport was never touched; agent:\n"
+                    + t.agent.output());
         }
     }
 
