@@ -102,7 +102,8 @@ class SocketPipeTest {
                 p.shutdownOutput();
             });
             InputStream in = client.getInputStream();
-            assertEquals("still writing", new String(in.readAllBytes()));
+            assertEquals("still writing", new String(in.readAllBytes()), "our bytes, then our FIN");
+            assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "both directions done: the socket closes");
         }
     }
 
