@@ -14,9 +14,10 @@ import io.vertx.core.VertxOptions;
  * ({@code IdleLoopTest} holds both states and reads the loops' CPU time). Netty 4.2.18 drops
  * such sockets from the set but fails to re-add them when reading resumes (epoll_ctl MOD,
  * ENOENT: transfers are cut), so it is no way out either. The JDK's selector drops a socket
- * with no interest itself. Measured here (docs/BENCHMARKS.md): connection setup over twice as
- * fast, one connection's throughput the same, about 20 % more relay CPU per MiB with 2,000
- * busy connections. Worth going back once a Netty release both drops and re-adds such sockets.
+ * with no interest itself. Measured here (docs/BENCHMARKS.md): connection setup over three
+ * times as fast; one connection's throughput a few per cent lower and about 20 % more relay
+ * CPU per MiB with 2,000 busy connections. Worth going back once a Netty release both drops
+ * and re-adds such sockets.
  */
 public final class VertxSetup {
     private VertxSetup() {
