@@ -3,6 +3,7 @@ package io.reconnector.edge;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
@@ -12,6 +13,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * One TCP socket with the semantics a tunnel needs and Vert.x's NetSocket does not expose:
@@ -253,12 +260,55 @@ public final class SocketPipe {
         }
         lastWrite.onComplete(ar -> {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput();
+                SocketChannel jdk = jdkChannel(channel);
+                if (jdk != null) {
+                    try {
+                        jdk.shutdownOutput();
+                    } catch (IOException e) { // the peer reset it: the connection is gone
+                        failure = e;
+                        closing = true;
+                        socket.close();
+                        finishDeferredClose();
+                        return;
+                    }
+                } else {
+                    duplex.shutdownOutput();
+                }
                 if (eofSeen) {
                     close(); // their FIN came while ours waited for the writes before it
                 }
             }
         });
+    }
+
+    /**
+     * The JDK socket under a Netty NIO channel, or null on any other transport. Netty's
+     * {@code shutdownOutput} builds an exception with a stack trace on every call (to fail
+     * writes still queued: we have none, the last write completed) — 7 % of a relay's CPU in
+     * a connect loop, where every destination is half-closed. Shutting the JDK socket sends
+     * the same FIN, and Netty reads the state from it ({@code isOutputShutdown}).
+     */
+    private static SocketChannel jdkChannel(Channel channel) {
+        if (JAVA_CHANNEL == null || !(channel instanceof AbstractNioChannel)) {
+            return null;
+        }
+        try {
+            return JAVA_CHANNEL.invoke((AbstractNioChannel) channel) instanceof SocketChannel jdk ? jdk : null;
+        } catch (Throwable e) { // a getter: cannot throw; Netty's own shutdown would still do
+            return null;
+        }
+    }
+
+    /** {@code AbstractNioChannel.javaChannel()}, protected: null when it cannot be reached. */
+    private static final MethodHandle JAVA_CHANNEL = javaChannelAccessor();
+
+    private static MethodHandle javaChannelAccessor() {
+        try {
+            return MethodHandles.privateLookupIn(AbstractNioChannel.class, MethodHandles.lookup())
+                    .findVirtual(AbstractNioChannel.class, "javaChannel", MethodType.methodType(SelectableChannel.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // Netty's own shutdown then, with its exception
+        }
     }
 
     /** Closes after what was written has gone out. */

@@ -1,6 +1,7 @@
 package io.reconnector.edge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -104,6 +105,34 @@ class SocketPipeTest {
             InputStream in = client.getInputStream();
             assertEquals("still writing", new String(in.readAllBytes()), "our bytes, then our FIN");
             assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "both directions done: the socket closes");
+        }
+    }
+
+    /**
+     * Our FIN first, theirs later: the peer reads our bytes and the end of them, and what it
+     * sends after that still arrives. (On NIO the FIN is sent on the JDK socket, past Netty's
+     * shutdown: Netty must still see the output as shut.)
+     */
+    @Test
+    void ourFinFirstThenThePeerStillSendsAndItsFinClosesTheSocket() throws Exception {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            client.setSoTimeout(5000);
+            SocketPipe p = accept();
+            onLoop(() -> {
+                p.resume();
+                p.write(Buffer.buffer("bye"));
+                p.shutdownOutput();
+            });
+            assertEquals("bye", new String(client.getInputStream().readAllBytes()), "our bytes, then our FIN");
+            await().atMost(Duration.ofSeconds(5)).until(() -> ((DuplexChannel) channel(p)).isOutputShutdown());
+            assertNull(events.poll(100, TimeUnit.MILLISECONDS), "half-closed: the socket stays open for their bytes");
+            client.getOutputStream().write("late".getBytes());
+            client.shutdownOutput();
+            assertEquals("data:late", events.poll(5, TimeUnit.SECONDS), "their bytes after our FIN");
+            assertEquals("eof", events.poll(5, TimeUnit.SECONDS), "their FIN, after their bytes");
+            onLoop(p::close); // both directions done: the owner closes (the protocol's rule 7)
+            assertEquals("closed", events.poll(5, TimeUnit.SECONDS));
+            assertEquals(-1, client.getInputStream().read(), "a clean close: no reset follows");
         }
     }
 
