@@ -172,7 +172,8 @@ final class AgentCommand implements Callable<Integer> {
         Metrics metrics = adminListen == null ? null : new Metrics();
         VertxOptions vertxOptions = io.reconnector.edge.VertxSetup.options().setEventLoopPoolSize(1)
                 .setWorkerPoolSize(AGENT_WORKERS).setInternalBlockingPoolSize(AGENT_WORKERS);
-        Vertx vertx = metrics == null ? Vertx.vertx(vertxOptions) : metrics.builder(vertxOptions).build();
+        Vertx vertx = io.reconnector.edge.VertxSetup.agent(metrics == null ? Vertx.builder().with(vertxOptions)
+                : metrics.builder(vertxOptions)).build();
         AgentMetrics agentMetrics = metrics == null ? new AgentMetrics() : new AgentMetrics(metrics.registry());
         String deployment;
         try {

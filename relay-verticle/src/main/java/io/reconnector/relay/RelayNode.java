@@ -88,8 +88,9 @@ public final class RelayNode {
         HazelcastClusterManager manager = new HazelcastClusterManager(config);
         Metrics metrics = new Metrics();
         // Each shard needs a loop of its own; the event bus and the admin port share them.
-        return metrics.builder(io.reconnector.edge.VertxSetup.options().setEventLoopPoolSize(eventLoops)
-                        .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort())))
+        return io.reconnector.edge.VertxSetup.relay(metrics.builder(io.reconnector.edge.VertxSetup.options()
+                        .setEventLoopPoolSize(eventLoops)
+                        .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort()))))
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {
