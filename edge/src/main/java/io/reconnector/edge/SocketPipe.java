@@ -7,6 +7,8 @@ import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -95,6 +97,7 @@ public final class SocketPipe {
      */
     public SocketPipe lendReads() {
         lendsReads = true;
+        channel.config().setAllocator(TRANSPORT_BUFFERS);
         return this;
     }
 
@@ -298,6 +301,18 @@ public final class SocketPipe {
             return null;
         }
     }
+
+    /**
+     * Buffers of transports ({@link #lendReads}): Netty's pooled allocator. A frame batch is a
+     * composite of heap parts (headers, payloads), which a NIO socket copies into a direct
+     * buffer before writing; the adaptive allocator (Netty 4.2's default) first merges the
+     * parts into a new, zeroed heap buffer, the pooled one copies them part by part: a copy and
+     * an allocation of every byte sent fewer (a fifth to a quarter of an agent's CPU in an
+     * upload; one connection's throughput up about a quarter). Chunks of 1 MiB (not 4): an
+     * agent has one transport, and a chunk's memory is zeroed, so resident, when taken.
+     */
+    private static final ByteBufAllocator TRANSPORT_BUFFERS = new PooledByteBufAllocator(true, 0,
+            Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 256, 64, false);
 
     /** {@code AbstractNioChannel.javaChannel()}, protected: null when it cannot be reached. */
     private static final MethodHandle JAVA_CHANNEL = javaChannelAccessor();

@@ -1,9 +1,12 @@
 package io.reconnector.edge;
 
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.junit5.VertxExtension;
@@ -13,16 +16,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -183,6 +189,47 @@ class SocketPipeTest {
                     "released once the listener returned");
         }
         ctx.completeNow();
+    }
+
+    /**
+     * A transport writes what a frame batch is: a composite of many heap parts, small and large,
+     * which the socket copies into its own direct buffers part by part. The peer gets every
+     * byte, in order.
+     */
+    @Test
+    void aTransportWritesACompositeOfManyHeapPartsByteForByte() throws Exception {
+        CompositeByteBuf batch = Unpooled.compositeBuffer(1024);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        Random random = new Random(12);
+        for (int i = 0; i < 300; i++) {
+            byte[] part = new byte[i % 3 == 0 ? 5 : 1024 + random.nextInt(4096)];
+            random.nextBytes(part);
+            expected.write(part);
+            batch.addComponent(true, ((BufferInternal) Buffer.buffer(part)).getByteBuf());
+        }
+        NetServer transport = vertx.createNetServer().connectHandler(s -> {
+            SocketPipe p = new SocketPipe(s).lendReads();
+            p.listen(new SocketPipe.Listener() {
+                @Override
+                public void onData(Buffer data) {
+                }
+
+                @Override
+                public void onEof() {
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                }
+            });
+            p.write(BufferInternal.buffer(batch));
+            p.shutdownOutput();
+        });
+        int transportPort = transport.listen(0, "127.0.0.1").await().actualPort();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), transportPort)) {
+            client.setSoTimeout(5000);
+            assertArrayEquals(expected.toByteArray(), client.getInputStream().readAllBytes());
+        }
     }
 
     @Test
