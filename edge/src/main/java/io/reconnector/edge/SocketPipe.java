@@ -69,6 +69,8 @@ public final class SocketPipe {
     private Listener listener;
     /** {@link #lendReads()}: reads are lent to the listener, not copied for it. */
     private boolean lendsReads;
+    /** The read being lent to {@link Listener#onData} right now; null outside that call. */
+    private ByteBuf lending;
     private boolean paused;
     private boolean eofSeen;
     private boolean eofDeferred;
@@ -108,10 +110,12 @@ public final class SocketPipe {
             if (msg instanceof ByteBuf buf && lendsReads) {
                 try {
                     if (!closed) {
+                        lending = buf;
                         // A slice: Vert.x's Buffer reads by absolute index, from the slice's 0.
                         listener.onData(BufferInternal.buffer(buf.slice()));
                     }
                 } finally {
+                    lending = null;
                     buf.release();
                 }
             } else if (msg instanceof ByteBuf buf) {
@@ -187,6 +191,18 @@ public final class SocketPipe {
         if (channel.pipeline().get(name) != null) {
             channel.pipeline().remove(name);
         }
+    }
+
+    /**
+     * From within {@link Listener#onData} of a pipe that {@link #lendReads}: writes the read
+     * being lent to {@code to} as it is, without a copy; the read buffer is kept until written.
+     * (A hop: from the client's socket into the home's, and back.)
+     */
+    public Future<Void> passLentReadTo(SocketPipe to) {
+        if (lending == null) {
+            throw new IllegalStateException("no read is being lent: call it from onData of a pipe that lends its reads");
+        }
+        return to.writeMessage(lending.retainedSlice());
     }
 
     /** Writes a message for an encoder added with {@link #encodeWith} to turn into bytes. */

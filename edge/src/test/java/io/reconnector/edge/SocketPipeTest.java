@@ -232,6 +232,57 @@ class SocketPipeTest {
         }
     }
 
+    /**
+     * A hop: every read of one socket written on to another as it is, without a copy. Megabytes
+     * arrive byte for byte: a read buffer released or reused before its write went out would
+     * show as corrupted or missing bytes, or a reference-count error.
+     */
+    @Test
+    void lentReadsPassedToAnotherSocketArriveByteForByte() throws Exception {
+        BlockingQueue<SocketPipe> sinks = new ArrayBlockingQueue<>(1);
+        int sinkPort = vertx.createNetServer().connectHandler(s -> sinks.add(new SocketPipe(s)))
+                .listen(0, "127.0.0.1").await().actualPort();
+        int sourcePort = vertx.createNetServer().connectHandler(s -> {
+            SocketPipe sink = sinks.poll();
+            SocketPipe source = new SocketPipe(s).lendReads();
+            source.listen(new SocketPipe.Listener() {
+                @Override
+                public void onData(Buffer data) {
+                    source.passLentReadTo(sink);
+                }
+
+                @Override
+                public void onEof() {
+                    sink.shutdownOutput();
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                }
+            });
+            source.resume();
+        }).listen(0, "127.0.0.1").await().actualPort();
+        byte[] sent = new byte[4 << 20];
+        new Random(7).nextBytes(sent);
+        try (Socket receiver = new Socket(InetAddress.getLoopbackAddress(), sinkPort)) {
+            receiver.setSoTimeout(10_000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !sinks.isEmpty());
+            try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), sourcePort)) {
+                Thread writer = new Thread(() -> {
+                    try {
+                        sender.getOutputStream().write(sent);
+                        sender.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                writer.start();
+                assertArrayEquals(sent, receiver.getInputStream().readAllBytes());
+                writer.join(5000);
+            }
+        }
+    }
+
     @Test
     void aPeerThatHangsUpWhilePausedHandsOverItsBytesAndFinBeforeTheClose() throws Exception {
         Socket client = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -79,7 +79,7 @@ final class ClientTransport implements SocketPipe.Listener, SessionTransport {
             }
         });
         // The decoder copies what it keeps (payloads, a frame split across reads): reads are
-        // lent to it, not copied first. A hop copies what it forwards (onData).
+        // lent to it, not copied first. A hop writes each read on as it is (HopPipe).
         pipe.lendReads().listen(this);
         pipe.resume();
         long deadline = relay.options().deadAfter().toMillis();
@@ -136,8 +136,7 @@ final class ClientTransport implements SocketPipe.Listener, SessionTransport {
             return;
         }
         if (hop != null) {
-            // The write outlives this call, the lent read buffer does not.
-            hop.fromClient(Buffer.buffer(data.length()).appendBuffer(data));
+            hop.fromClient(); // the lent read itself, kept until written
             return;
         }
         if (awaitingPreamble) {

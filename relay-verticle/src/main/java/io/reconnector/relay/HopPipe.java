@@ -28,10 +28,11 @@ final class HopPipe {
     /** Sends the header and the client's first bytes, and starts piping. */
     void start(HAProxyMessage header, Buffer clientBytesSoFar) {
         home.encodeWith(ENCODER, HAProxyMessageEncoder.INSTANCE);
-        home.listen(new SocketPipe.Listener() {
+        // Both ways, each read is written on as it is: this node copies nothing it forwards.
+        home.lendReads().listen(new SocketPipe.Listener() {
             @Override
             public void onData(Buffer data) {
-                client.write(data);
+                home.passLentReadTo(client);
                 if (client.writeQueueFull()) {
                     home.pause();
                 }
@@ -54,9 +55,9 @@ final class HopPipe {
         client.socket().drainHandler(v -> home.resume());
     }
 
-    /** Bytes from the client, on their way to the home. */
-    void fromClient(Buffer data) {
-        home.write(data);
+    /** Bytes from the client, on their way to the home: call it from the client pipe's onData. */
+    void fromClient() {
+        client.passLentReadTo(home);
         if (home.writeQueueFull()) {
             client.pause();
         }
