@@ -3,7 +3,6 @@ package io.reconnector.edge;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
@@ -16,10 +15,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -108,6 +103,7 @@ public final class SocketPipe {
         this.listener = listener;
         socket.messageHandler(msg -> {
             if (msg instanceof ByteBuf buf && lendsReads) {
+                ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
                 try {
                     if (!closed) {
                         lending = buf;
@@ -115,7 +111,7 @@ public final class SocketPipe {
                         listener.onData(BufferInternal.buffer(buf.slice()));
                     }
                 } finally {
-                    lending = null;
+                    lending = outer;
                     buf.release();
                 }
             } else if (msg instanceof ByteBuf buf) {
@@ -279,7 +275,7 @@ public final class SocketPipe {
         }
         lastWrite.onComplete(ar -> {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-                SocketChannel jdk = jdkChannel(channel);
+                SocketChannel jdk = NioSockets.jdkChannel(channel);
                 if (jdk != null) {
                     try {
                         jdk.shutdownOutput();
@@ -301,24 +297,6 @@ public final class SocketPipe {
     }
 
     /**
-     * The JDK socket under a Netty NIO channel, or null on any other transport. Netty's
-     * {@code shutdownOutput} builds an exception with a stack trace on every call (to fail
-     * writes still queued: we have none, the last write completed) — 7 % of a relay's CPU in
-     * a connect loop, where every destination is half-closed. Shutting the JDK socket sends
-     * the same FIN, and Netty reads the state from it ({@code isOutputShutdown}).
-     */
-    private static SocketChannel jdkChannel(Channel channel) {
-        if (JAVA_CHANNEL == null || !(channel instanceof AbstractNioChannel)) {
-            return null;
-        }
-        try {
-            return JAVA_CHANNEL.invoke((AbstractNioChannel) channel) instanceof SocketChannel jdk ? jdk : null;
-        } catch (Throwable e) { // a getter: cannot throw; Netty's own shutdown would still do
-            return null;
-        }
-    }
-
-    /**
      * Buffers of transports ({@link #lendReads}): Netty's pooled allocator. A frame batch is a
      * composite of heap parts (headers, payloads), which a NIO socket copies into a direct
      * buffer before writing; the adaptive allocator (Netty 4.2's default) first merges the
@@ -329,18 +307,6 @@ public final class SocketPipe {
      */
     private static final ByteBufAllocator TRANSPORT_BUFFERS = new PooledByteBufAllocator(true, 0,
             Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 256, 64, false);
-
-    /** {@code AbstractNioChannel.javaChannel()}, protected: null when it cannot be reached. */
-    private static final MethodHandle JAVA_CHANNEL = javaChannelAccessor();
-
-    private static MethodHandle javaChannelAccessor() {
-        try {
-            return MethodHandles.privateLookupIn(AbstractNioChannel.class, MethodHandles.lookup())
-                    .findVirtual(AbstractNioChannel.class, "javaChannel", MethodType.methodType(SelectableChannel.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // Netty's own shutdown then, with its exception
-        }
-    }
 
     /** Closes after what was written has gone out. */
     public void close() {

@@ -124,6 +124,7 @@ class SocketPipeTest {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
             client.setSoTimeout(5000);
             SocketPipe p = accept();
+            assertNotNull(NioSockets.jdkChannel(channel(p)), "on NIO the FIN is sent on the JDK socket, past Netty's exception");
             onLoop(() -> {
                 p.resume();
                 p.write(Buffer.buffer("bye"));
