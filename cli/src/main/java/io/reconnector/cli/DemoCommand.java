@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                 say("TLS with client certificates on " + io.reconnector.edge.Tls.engineName() + " (a throwaway PKI in " + dir + ")");
             }
             RelayNode relay = RelayNode.start(relayOptions).toCompletionStage().toCompletableFuture().join();
-            Vertx vertx = io.reconnector.edge.VertxSetup.agent(Vertx.builder().with(io.reconnector.edge.VertxSetup.options())).build();
+            Vertx vertx = io.reconnector.edge.VertxSetup.agentVertx();
             ChaosProxy proxy = new ChaosProxy(vertx, "127.0.0.1", relay.relay().port());
             int proxyPort = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", proxyPort), 4242, null, null,

@@ -1,5 +1,6 @@
 package io.reconnector.edge;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
@@ -36,6 +37,11 @@ public final class VertxSetup {
      */
     public static VertxBuilder agent(VertxBuilder builder) {
         return builder.withTransport(new Nio(LeanNioTransport.acceptingOnTheLoop()));
+    }
+
+    /** An agent's Vert.x with the default options (the demo's, the benchmark tools'). */
+    public static Vertx agentVertx() {
+        return agent(Vertx.builder().with(options())).build();
     }
 
     /** A relay's Vert.x: NIO with fewer system calls per connection, Vert.x's acceptor thread. */

@@ -52,7 +52,7 @@ final class Allocations {
             RelayNode relay = RelayNode.start(RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
                     Duration.ofSeconds(10), 1 << 20, "bench-allocations")).toCompletionStage().toCompletableFuture().get();
-            Vertx vertx = io.reconnector.edge.VertxSetup.agent(Vertx.builder().with(io.reconnector.edge.VertxSetup.options())).build();
+            Vertx vertx = io.reconnector.edge.VertxSetup.agentVertx();
             Agent agent = new Agent(forwardingAgent(relay.relay().port(), 77, sink.getLocalPort()));
             vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get();
             try (Socket app = new Socket("127.0.0.1", agent.forwardPorts().get(0)); OutputStream out = app.getOutputStream()) {

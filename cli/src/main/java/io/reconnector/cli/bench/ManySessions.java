@@ -34,7 +34,7 @@ final class ManySessions {
     }
 
     static void run(int relayPort, int echoPort, long relayPid, int sessions, int perSession, int seconds) throws Exception {
-        Vertx vertx = io.reconnector.edge.VertxSetup.agent(Vertx.builder().with(io.reconnector.edge.VertxSetup.options())).build();
+        Vertx vertx = io.reconnector.edge.VertxSetup.agentVertx();
         List<Integer> forwards = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             Agent agent = new Agent(Allocations.forwardingAgent(relayPort, 100_000 + i, echoPort));
