@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -131,24 +132,20 @@ public final class BenchTool {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             if (socks != null) {
-                byte[] h = host.getBytes();
-                out.write(new byte[] {5, 1, 0});
-                ByteBuffer req = ByteBuffer.allocate(7 + h.length);
-                req.put(new byte[] {5, 1, 0, 3, (byte) h.length}).put(h).putShort((short) targetPort);
-                out.write(req.array());
-                readFully(in, 2 + 10);
+                // Greeting and request in one write, as a pipelining client sends them; the two
+                // replies (method 2 bytes, request 10 with an IPv4 bound address) read in bulk.
+                byte[] h = host.getBytes(StandardCharsets.US_ASCII);
+                ByteBuffer hello = ByteBuffer.allocate(3 + 7 + h.length);
+                hello.put(new byte[] {5, 1, 0}).put(new byte[] {5, 1, 0, 3, (byte) h.length}).put(h)
+                        .putShort((short) targetPort);
+                out.write(hello.array());
+                if (in.readNBytes(2 + 10).length < 2 + 10) {
+                    throw new IOException("SOCKS handshake cut short");
+                }
             }
             out.write(1);
             if (in.read() < 0) {
                 throw new IOException("closed before the echo");
-            }
-        }
-    }
-
-    private static void readFully(InputStream in, int n) throws IOException {
-        for (int i = 0; i < n; i++) {
-            if (in.read() < 0) {
-                throw new IOException("SOCKS handshake cut short");
             }
         }
     }
