@@ -132,6 +132,7 @@ final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return 0;
         }
+        StartupWarmUp.await();
         Logging.configure(logFormat);
         if (relay == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no relay: give --relay HOST:PORT"

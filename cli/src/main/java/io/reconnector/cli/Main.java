@@ -19,6 +19,9 @@ public final class Main implements Runnable {
         // every command (the relay's many flags, the PKI's) cost the laptop agent a tenth of a
         // second at every start. Help and errors read the same ("reconnector agent ...").
         boolean alone = args.length > 0 && (args[0].equals("agent") || args[0].equals("status"));
+        if (alone && args[0].equals("agent")) {
+            StartupWarmUp.start(); // the libraries' set-up, on a second core while picocli works
+        }
         CommandLine line = alone ? standalone(args[0]) : new CommandLine(new Main());
         String[] rest = alone ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
         int code;
