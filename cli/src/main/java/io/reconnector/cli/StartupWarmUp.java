@@ -13,7 +13,7 @@ import java.util.List;
  * providers (a new client id is a {@link SecureRandom} number) and the static set-up of Netty,
  * Vert.x and Micrometer (platform probes, allocator arenas, option defaults), each class's
  * initialiser run once, as the main thread would run it a moment later. About 40 ms of a
- * launch's ~400 (docs/OPERATIONS.md, "The agent's footprint").
+ * launch's ~400 (docs/BENCHMARKS.md, "The agent's footprint").
  *
  * <p>The main thread {@linkplain #await() waits} for this one before it touches any of these
  * libraries, so the two never initialise classes of the same library at the same time: no
