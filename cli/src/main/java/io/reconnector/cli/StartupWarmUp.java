@@ -66,9 +66,17 @@ final class StartupWarmUp {
         if (thread == null) {
             return;
         }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
+        // Until it is over, whatever happens: going on beside it would start initialising the
+        // same libraries on two threads, which is what waiting here rules out.
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         running = null;
