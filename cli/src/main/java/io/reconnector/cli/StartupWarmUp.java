@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The agent's start on two cores instead of one. For its first tenth of a second the agent's
  * main thread is picocli building the command's model from its annotations, and it touches
- * nothing but picocli, the JDK and this package. Meanwhile this thread does work the start
+ * only picocli, Jackson (a config file), the JDK and our own flag parsers: nothing this thread
+ * initialises. Meanwhile this thread does work the start
  * needs next whatever the flags say: Logback's first configuration, the JDK's security
  * providers (a new client id is a {@link SecureRandom} number) and the static set-up of Netty,
  * Vert.x and Micrometer (platform probes, allocator arenas, option defaults), each class's
