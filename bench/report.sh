@@ -15,6 +15,9 @@ spread() { sort -n | awk 'NR==1{min=$1} {max=$1} END {if (NR) printf "%.0f–%.0
 values() { awk -F'\t' -v s="$1" -v p="$2" '$1==s && $2==p {print $3}' "$RES"; }
 fmt() { awk -v v="$1" 'BEGIN { if (v=="n/a") print v; else if (v>=100) printf "%.0f", v; else printf "%.2f", v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a" || b==0) print "n/a"; else printf "%.2f", a/b }'; }
+many() { # loops, key: the median over that configuration's runs
+  grep "^loops=$1 " "$WORK/many" | kv "$2" | median
+}
 
 {
   echo "# Benchmarks, $DATE"
