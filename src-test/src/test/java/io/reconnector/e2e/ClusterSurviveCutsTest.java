@@ -24,9 +24,9 @@ class ClusterSurviveCutsTest {
     @ParameterizedTest
     @EnumSource(Security.class)
     void twoHundredMegabytesEachWayResumingOnEveryNode(Security security) throws Exception {
-        try (BulkServer server = BulkServer.untilClientEnds(31); RelayCluster c = security.cluster(List.of())) {
+        try (BulkServer server = BulkServer.untilClientEnds(31, 32); RelayCluster c = security.cluster(List.of())) {
             c.startAgent(List.of("--forward", "0:127.0.0.1:" + server.port()));
-            BulkClient app = BulkClient.untilStopped(c.forwardPorts.get(0), 32);
+            BulkClient app = BulkClient.untilStopped(c.forwardPorts.get(0), 32, 31);
             Cuts.Outcome run = Cuts.openEnded(c.proxy, app, server, CUTS, SIZE);
             int cuts = run.cuts();
             BulkServer.Result up = run.server();
@@ -35,10 +35,10 @@ class ClusterSurviveCutsTest {
             assertEquals(CUTS, cuts, "every cut fell inside the transfer");
             assertNull(app.error, "the application never saw a socket error\n" + logs);
             assertNull(up.error(), "the server never saw a socket error");
-            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal (the application got "
-                    + app.received.bytes + " bytes)\n" + logs);
+            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal (the server sent "
+                    + up.sentBytes() + " bytes, the application got " + app.received.describe() + ")\n" + logs);
             assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal (the application sent "
-                    + app.sent.get() + " bytes, the server got " + up.receivedBytes() + ")\n" + logs);
+                    + app.sent.get() + " bytes, the server got " + up.received() + ")\n" + logs);
             assertEquals(1, server.accepts(), "the upstream connection was opened once");
             assertTrue(c.count(Event.TRANSPORT_FORWARDED, e -> e.getLong("client_id") == c.clientId) >= 2,
                     "resumes went through forwarding nodes\n" + logs);

@@ -41,9 +41,9 @@ class SocketFuzzTest {
     @Test
     void mutatedStreamsNeverDisturbAnotherClientsTransfer() throws Exception {
         System.out.println("socket fuzz: " + STREAMS + " streams, -Dfuzz.seed=" + SEED);
-        try (BulkServer server = BulkServer.untilClientEnds(31); Upstream echo = new Upstream();
+        try (BulkServer server = BulkServer.untilClientEnds(31, 32); Upstream echo = new Upstream();
              Tunnel t = new Tunnel(List.of("--session-ttl", "20s"), List.of("--forward", "0:127.0.0.1:" + server.port()))) {
-            BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 32);
+            BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 32, 31);
             String subnet = t.host.substring(0, t.host.lastIndexOf('.'));
             AtomicLong sent = new AtomicLong();
             AtomicLong answered = new AtomicLong();
@@ -84,8 +84,10 @@ class SocketFuzzTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no server side got " + app.sent.get() + " bytes"));
             assertEquals(STREAMS, sent.get());
             assertNull(app.error, "the application never saw a socket error");
-            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal on both ends");
-            assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal on both ends");
+            assertEquals(up.sentSha256(), app.received.sha256, "download: SHA-256 equal on both ends (the server sent "
+                    + up.sentBytes() + " bytes, the application got " + app.received.describe() + ")");
+            assertEquals(app.sentSha256, up.receivedSha256(), "upload: SHA-256 equal on both ends (the application sent "
+                    + app.sent.get() + " bytes, the server got " + up.received() + ")");
             assertEquals(0, t.agent.count(Event.REJECTED), t.agent.output());
             assertTrue(t.relay.alive(), "the relay is up");
             assertTrue(t.relay.events.stream().noneMatch(e -> "ERROR".equals(e.getString("level"))),

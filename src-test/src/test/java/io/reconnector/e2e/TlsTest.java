@@ -135,7 +135,7 @@ class TlsTest {
     @Test
     void anotherIdentitysStartMakesItsOwnSessionAndTheVictimsTransferFinishesByteExact() throws Exception {
         int agentMark = tunnel.agent.mark();
-        BulkClient app = BulkClient.untilStopped(tunnel.forwardPorts.get(0), 62);
+        BulkClient app = BulkClient.untilStopped(tunnel.forwardPorts.get(0), 62, 61);
         await("data flows").atMost(WAIT).until(() -> app.received.bytes > (2 << 20));
         try (RawClient mallory = tls(pki, "mallory")) {
             mallory.send(new StartSession(tunnel.clientId));
@@ -155,7 +155,8 @@ class TlsTest {
         BulkServer.Result r = server.results().stream().filter(x -> app.sentSha256.equals(x.receivedSha256()))
                 .findFirst().orElseThrow();
         assertNull(app.error);
-        assertEquals(r.sentSha256(), app.received.sha256, "alice's download, byte-exact");
+        assertEquals(r.sentSha256(), app.received.sha256, "alice's download, byte-exact (the server sent "
+                + r.sentBytes() + " bytes, the application got " + app.received.describe() + ")");
         assertEquals(1, tunnel.agent.count(Event.NEW_SESSION), "alice's agent never had to start over");
         assertEquals(0, tunnel.agent.count(Event.REJECTED));
     }
@@ -216,9 +217,9 @@ class TlsTest {
     @Test
     void anOpensslMadePkiServesAsWell() throws Exception {
         TestPki openssl = new TestPki(TestPki.Maker.OPENSSL, List.of()).issue("alice");
-        try (BulkServer s = BulkServer.untilClientEnds(64);
+        try (BulkServer s = BulkServer.untilClientEnds(64, 65);
              Tunnel t = new Tunnel(openssl, "alice", List.of(), List.of("--forward", "0:127.0.0.1:" + s.port()))) {
-            BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 65);
+            BulkClient app = BulkClient.untilStopped(t.forwardPorts.get(0), 65, 64);
             await("data flows").atMost(WAIT).until(() -> app.received.bytes > (1 << 20));
             app.stop();
             app.join(30_000);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * error is what a user would call "my connection broke".
  */
 public final class BulkClient {
-    public final StreamCheck.Received received = new StreamCheck.Received();
+    public final StreamCheck.Received received;
     /** Bytes written so far. */
     public final AtomicLong sent = new AtomicLong();
     public volatile String sentSha256;
@@ -22,19 +22,22 @@ public final class BulkClient {
 
     /** Sends {@code bytesOut} bytes. */
     public BulkClient(int port, long seed, long bytesOut) throws IOException {
-        this(port, seed, bytesOut, false);
+        this(port, seed, bytesOut, false, new StreamCheck.Received());
     }
 
     /**
      * Sends until {@link #stop()}, so that a test decides how long a transfer lasts by what it
      * has seen happen, not by a size guessed for this machine's speed. Pair it with a
-     * {@link BulkServer#untilClientEnds} server.
+     * {@link BulkServer#untilClientEnds} server seeded {@code serverSeed}: every byte that
+     * arrives is compared with that server's stream.
      */
-    public static BulkClient untilStopped(int port, long seed) throws IOException {
-        return new BulkClient(port, seed, -1, true);
+    public static BulkClient untilStopped(int port, long seed, long serverSeed) throws IOException {
+        return new BulkClient(port, seed, -1, true, new StreamCheck.Received(serverSeed));
     }
 
-    private BulkClient(int port, long seed, long bytesOut, boolean openEnded) throws IOException {
+    private BulkClient(int port, long seed, long bytesOut, boolean openEnded, StreamCheck.Received received)
+            throws IOException {
+        this.received = received;
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         writer = new Thread(() -> {
             try {

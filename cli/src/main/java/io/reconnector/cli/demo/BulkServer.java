@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A destination server for checks: on each connection it sends {@code bytesOut} bytes of the
@@ -14,8 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client's FIN. Counts accepts, so a test can tell that nothing was opened twice.
  */
 public final class BulkServer implements AutoCloseable {
-    /** One finished (or failed) connection as the server saw it. */
-    public record Result(String receivedSha256, long receivedBytes, String sentSha256, Throwable error) {
+    /**
+     * One finished (or failed) connection as the server saw it; {@code received} says, for a
+     * failed check, how much came and where it first went wrong.
+     */
+    public record Result(String receivedSha256, long receivedBytes, String sentSha256, long sentBytes,
+                         String received, Throwable error) {
     }
 
     private static final long UNTIL_CLIENT_ENDS = -1;
@@ -23,13 +28,20 @@ public final class BulkServer implements AutoCloseable {
     private final ServerSocket server;
     private final long seed;
     private final long bytesOut;
+    /** The seed of the stream the client sends, when known: what arrives is compared with it. */
+    private final Long clientSeed;
     private final AtomicInteger accepts = new AtomicInteger();
     private final List<Result> results = new CopyOnWriteArrayList<>();
 
     /** Sends {@code bytesOut} bytes on each connection. */
     public BulkServer(long seed, long bytesOut) throws IOException {
+        this(seed, bytesOut, null);
+    }
+
+    private BulkServer(long seed, long bytesOut, Long clientSeed) throws IOException {
         this.seed = seed;
         this.bytesOut = bytesOut;
+        this.clientSeed = clientSeed;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "bulk-server");
         t.setDaemon(true);
@@ -38,7 +50,14 @@ public final class BulkServer implements AutoCloseable {
 
     /** Sends on each connection until the client has sent its FIN (an open-ended transfer). */
     public static BulkServer untilClientEnds(long seed) throws IOException {
-        return new BulkServer(seed, UNTIL_CLIENT_ENDS);
+        return new BulkServer(seed, UNTIL_CLIENT_ENDS, null);
+    }
+
+    /**
+     * Like {@link #untilClientEnds(long)}, and compares every byte that arrives with the stream of a client seeded {@code clientSeed}.
+     */
+    public static BulkServer untilClientEnds(long seed, long clientSeed) throws IOException {
+        return new BulkServer(seed, UNTIL_CLIENT_ENDS, clientSeed);
     }
 
     public int port() {
@@ -68,14 +87,18 @@ public final class BulkServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        StreamCheck.Received in = new StreamCheck.Received();
+        StreamCheck.Received in = clientSeed == null ? new StreamCheck.Received() : new StreamCheck.Received(clientSeed);
         String[] sent = new String[1];
+        AtomicLong sentBytes = new AtomicLong();
         Throwable[] error = new Throwable[1];
         Thread writer = new Thread(() -> {
             try {
                 sent[0] = bytesOut == UNTIL_CLIENT_ENDS
-                        ? StreamCheck.writeWhile(s.getOutputStream(), seed, () -> in.sha256 == null, new java.util.concurrent.atomic.AtomicLong())
+                        ? StreamCheck.writeWhile(s.getOutputStream(), seed, () -> in.sha256 == null, sentBytes)
                         : StreamCheck.write(s.getOutputStream(), seed, bytesOut);
+                if (bytesOut != UNTIL_CLIENT_ENDS) {
+                    sentBytes.set(bytesOut);
+                }
                 s.shutdownOutput();
             } catch (IOException e) {
                 error[0] = e;
@@ -94,7 +117,7 @@ public final class BulkServer implements AutoCloseable {
         } catch (InterruptedException | IOException e) {
             error[0] = e;
         }
-        results.add(new Result(in.sha256, in.bytes, sent[0], error[0]));
+        results.add(new Result(in.sha256, in.bytes, sent[0], sentBytes.get(), in.describe(), error[0]));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,11 +56,80 @@ public final class StreamCheck {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** What was read: its SHA-256, its length, and when the latest byte came (for resume times). */
+    /**
+     * What was read: its SHA-256, its length, and when the latest byte came (for resume times).
+     * Given the seed of the stream that should arrive, it also finds the first byte that is not
+     * that stream's, so a failed check can say whether bytes were lost, doubled or changed, and
+     * where, instead of only that two hashes differ.
+     */
     public static final class Received {
         public volatile long bytes;
         public volatile long lastByteNanos;
         public volatile String sha256;
+        private final Expected expected;
+
+        /** Checks nothing but the hash. */
+        public Received() {
+            this.expected = null;
+        }
+
+        /** Also compares every byte with the stream named by {@code expectedSeed}. */
+        public Received(long expectedSeed) {
+            this.expected = new Expected(expectedSeed);
+        }
+
+        /** The offset of the first byte that is not the expected stream's; -1 if none is (or nothing was expected). */
+        public long firstWrongByte() {
+            return expected == null ? -1 : expected.firstWrong;
+        }
+
+        /** For a failed check: how many bytes came, and whether they were the expected stream's. */
+        public String describe() {
+            String what = bytes + " bytes";
+            if (expected == null) {
+                return what;
+            }
+            long wrong = firstWrongByte();
+            return what + (wrong < 0 ? ", every one as expected" : ", the first wrong one at offset " + wrong);
+        }
+    }
+
+    /** The stream named by a seed, generated as it is compared with what arrived. */
+    private static final class Expected {
+        private final SplittableRandom rnd;
+        private long word;
+        private int wordBytesLeft;
+        private long offset;
+        private byte[] scratch = new byte[0];
+        volatile long firstWrong = -1;
+
+        Expected(long seed) {
+            this.rnd = new SplittableRandom(seed);
+        }
+
+        /** Compares the next {@code n} bytes arrived; stops comparing after the first wrong one. */
+        void check(byte[] got, int n) {
+            if (firstWrong >= 0) {
+                return;
+            }
+            if (scratch.length < n) {
+                scratch = new byte[n];
+            }
+            for (int i = 0; i < n; i++) {
+                if (wordBytesLeft == 0) {
+                    word = rnd.nextLong();
+                    wordBytesLeft = 8;
+                }
+                scratch[i] = (byte) word; // the writer's order: the low byte first
+                word >>>= 8;
+                wordBytesLeft--;
+            }
+            int at = Arrays.mismatch(got, 0, n, scratch, 0, n);
+            if (at >= 0) {
+                firstWrong = offset + at;
+            }
+            offset += n;
+        }
     }
 
     /**
@@ -73,6 +143,9 @@ public final class StreamCheck {
         try {
             while ((n = in.read(buf)) >= 0) {
                 sha.update(buf, 0, n);
+                if (into.expected != null) {
+                    into.expected.check(buf, n);
+                }
                 into.bytes += n;
                 into.lastByteNanos = System.nanoTime();
             }
