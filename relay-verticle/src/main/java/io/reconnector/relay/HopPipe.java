@@ -68,7 +68,13 @@ final class HopPipe {
         home.shutdownOutput();
     }
 
+    /**
+     * The client's transport ended otherwise than by its FIN (which {@link #clientFinished} passed
+     * on): a reset, so the home never hears it as the client ending its session. A FIN here would
+     * end it there whenever no connection was open: a link broken at this node would cost the
+     * client its session, which a link broken at the home does not.
+     */
     void close() {
-        home.close();
+        home.reset();
     }
 }

@@ -16,6 +16,7 @@ import io.reconnector.protocol.frame.SessionRejected;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.reconnector.store.InMemorySessionStore;
+import io.reconnector.store.SessionKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +102,50 @@ class HopTest {
             late.send(new ReconnectSession(id, 3));
             assertEquals(new SessionRejected(id), late.next(SessionRejected.class), "the session ended on A");
         }
+    }
+
+    /**
+     * A link that breaks between the client and the forwarding node is not the client ending its
+     * session: the home must not hear it as the client's FIN, which, once no connection is open,
+     * would end the session there (and the client, back a moment later, would be refused).
+     */
+    @Test
+    void aLinkBrokenAtTheForwardingNodeOnlyDetachesTheSession() throws Exception {
+        long id = 4646;
+        SessionKey key = SessionKey.anonymous(id);
+        try (RawClient first = new RawClient(home.port())) {
+            first.send(new StartSession(id));
+            assertEquals(new SessionStarted(id, Serial16.NONE), first.next(SessionStarted.class));
+            first.send(new NewConnection(0, 1, LOOPBACK, upstream.port()));
+            first.next(Connected.class);
+            first.socket.setSoLinger(true, 0); // a reset: the session only detaches on A
+        }
+        await("A saw the reset").atMost(Duration.ofSeconds(5)).until(() -> detachedOrGone(key));
+        long hops = other.metrics().hops();
+        try (RawClient again = new RawClient(other.port())) {
+            again.send(new ReconnectSession(id, 0)); // we handled Connected (0)
+            assertEquals(new SessionStarted(id, 0), again.next(SessionStarted.class), "A answered, through B");
+            assertEquals(hops + 1, other.metrics().hops(), "B forwarded the transport of the busy session");
+            again.send(new ConnectionClosed(1, 1)); // the application is done: no connection is open now
+            again.next(Ack.class, a -> a.messageId() == 1, 5000);
+            again.socket.setSoLinger(true, 0); // then the link breaks between the client and B
+        }
+        await("A saw the hop end").atMost(Duration.ofSeconds(5)).until(() -> detachedOrGone(key));
+        try (RawClient back = new RawClient(home.port())) {
+            back.send(new ReconnectSession(id, 0));
+            assertEquals(new SessionStarted(id, 1), back.next(io.reconnector.protocol.frame.Frame.class),
+                    "the session outlived the broken link, as it does without a forwarding node");
+        }
+    }
+
+    /** Has A's session for {@code key} no transport (or no session at all)? Asked on A's loop. */
+    private static boolean detachedOrGone(SessionKey key) throws Exception {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        home.onLoop(() -> {
+            RelaySession s = home.session(key);
+            answer.complete(s == null || s.transport() == null);
+        });
+        return answer.get(5, TimeUnit.SECONDS);
     }
 
     @Test
