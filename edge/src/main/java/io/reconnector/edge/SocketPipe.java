@@ -198,7 +198,12 @@ public final class SocketPipe {
         if (lending == null) {
             throw new IllegalStateException("no read is being lent: call it from onData of a pipe that lends its reads");
         }
-        return to.writeMessage(lending.retainedSlice());
+        // Written as a Buffer, which Vert.x hands to Netty unreleasable, and released here once
+        // the write is over, whichever way: a write that waits in Vert.x's queue when its socket
+        // closes is failed there without being released, and its read buffer, pooled direct
+        // memory, would never go back to the pool.
+        ByteBuf kept = lending.retainedSlice();
+        return to.write(BufferInternal.buffer(kept)).andThen(ar -> kept.release());
     }
 
     /** Writes a message for an encoder added with {@link #encodeWith} to turn into bytes. */
@@ -307,6 +312,18 @@ public final class SocketPipe {
     private static final ByteBufAllocator TRANSPORT_BUFFERS = new PooledByteBufAllocator(true, 0,
             Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 256, 64, false);
 
+    /**
+     * Closes after what was written has gone out, or with a reset once {@code millis} have
+     * passed without the peer taking it: a peer that stopped reading (a dead link, a hostile
+     * client) cannot keep the socket, and what is queued for it, for as long as it likes.
+     */
+    public void closeWithin(long millis) {
+        close();
+        if (!closed) {
+            channel.eventLoop().schedule(this::reset, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Closes after what was written has gone out. */
     public void close() {
         if (closed) {
@@ -319,7 +336,10 @@ public final class SocketPipe {
         });
     }
 
-    /** Closes at once with a reset (SO_LINGER 0), for connections that end in failure. */
+    /**
+     * Closes at once with a reset (SO_LINGER 0), for connections that end in failure: what is
+     * still queued to be written is dropped (and released), whether or not the peer reads.
+     */
     public void reset() {
         if (closed) {
             return;
@@ -330,7 +350,9 @@ public final class SocketPipe {
             // not every transport supports it; a plain close still ends the connection
         }
         closing = true;
-        socket.close();
+        // Closed below Vert.x's handler: its close is a write queued behind every write the
+        // kernel has not taken yet, so against a peer that stopped reading it never happens.
+        channel.pipeline().firstContext().close();
         finishDeferredClose();
     }
 
