@@ -250,7 +250,7 @@ final class ClientTransport implements SocketPipe.Listener, SessionTransport {
             session.transportGone(this, true);
         }
         closed = true;
-        pipe.close();
+        closePipe();
     }
 
     @Override
@@ -291,7 +291,7 @@ final class ClientTransport implements SocketPipe.Listener, SessionTransport {
                 "client_id", clientId);
         write(new SessionRejected(clientId).encode());
         closed = true;
-        pipe.close();
+        closePipe();
     }
 
     @Override
@@ -309,7 +309,16 @@ final class ClientTransport implements SocketPipe.Listener, SessionTransport {
             session.transportGone(this, false);
         }
         endHop();
-        pipe.close();
+        closePipe();
+    }
+
+    /**
+     * Closes once our last frames have gone out, or resets after the dead interval: a client
+     * that stopped reading would otherwise keep the socket, and what is queued for it, open
+     * for as long as it likes, though the transport no longer counts against any limit.
+     */
+    private void closePipe() {
+        pipe.closeWithin(relay.options().deadAfter().toMillis());
     }
 
     private void endHop() {
