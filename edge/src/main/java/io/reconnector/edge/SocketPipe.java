@@ -6,8 +6,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +59,9 @@ public final class SocketPipe {
 
     private final NetSocketInternal socket;
     private final Channel channel;
+    /** Null until {@link #listen}; reading is paused until then, so no data or FIN can come. */
     private Listener listener;
+    private boolean held;
     /** {@link #lendReads()}: reads are lent to the listener, not copied for it. */
     private boolean lendsReads;
     /** The read being lent to {@link Listener#onData} right now; null outside that call. */
@@ -94,13 +94,26 @@ public final class SocketPipe {
      */
     public SocketPipe lendReads() {
         lendsReads = true;
-        channel.config().setAllocator(TRANSPORT_BUFFERS);
+        channel.config().setAllocator(TransportBuffers.POOL);
         return this;
     }
 
     /** Starts reporting; reading stays paused until {@link #resume()}. */
     public SocketPipe listen(Listener listener) {
         this.listener = listener;
+        return hold();
+    }
+
+    /**
+     * Takes the socket's events from now on, reading paused, though nobody listens yet: a socket
+     * handed to its owner later (a dial that waits for its record) must not meet a server that
+     * speaks first with Vert.x's own handler, which drops what it reads while it has no handler.
+     */
+    public SocketPipe hold() {
+        if (held) {
+            return this;
+        }
+        held = true;
         socket.messageHandler(msg -> {
             if (msg instanceof ByteBuf buf && lendsReads) {
                 ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
@@ -135,7 +148,7 @@ public final class SocketPipe {
             }
         });
         socket.readCompletionHandler(v -> {
-            if (!closed) {
+            if (!closed && listener != null) {
                 listener.onReadBatchEnd();
             }
         });
@@ -219,7 +232,9 @@ public final class SocketPipe {
     private void finishClose() {
         if (!closed) {
             closed = true;
-            listener.onClosed(failure);
+            if (listener != null) { // nobody to tell: it was closed before anyone listened
+                listener.onClosed(failure);
+            }
         }
     }
 
@@ -299,18 +314,6 @@ public final class SocketPipe {
             }
         });
     }
-
-    /**
-     * Buffers of transports ({@link #lendReads}): Netty's pooled allocator. A frame batch is a
-     * composite of heap parts (headers, payloads), which a NIO socket copies into a direct
-     * buffer before writing; the adaptive allocator (Netty 4.2's default) first merges the
-     * parts into a new, zeroed heap buffer, the pooled one copies them part by part: a copy and
-     * an allocation of every byte sent fewer (a fifth to a quarter of an agent's CPU in an
-     * upload; one connection's throughput up about a quarter). Chunks of 1 MiB (not 4): an
-     * agent has one transport, and a chunk's memory is zeroed, so resident, when taken.
-     */
-    private static final ByteBufAllocator TRANSPORT_BUFFERS = new PooledByteBufAllocator(true, 0,
-            Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 256, 64, false);
 
     /**
      * Closes after what was written has gone out, or with a reset once {@code millis} have

@@ -12,7 +12,6 @@ import io.reconnector.store.SessionRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 
 /**
  * The relay's side of carrying out a session's effects: upstream sockets (dialled only once
@@ -126,7 +125,10 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
                 recorded, o.port(), relay().options().nodeName(), ConnectionRecord.State.DIALLING));
         session.replicator.changed();
         long asked = System.nanoTime();
-        Future<NetSocket> dialled = relay().dialer().dial(address, o.port());
+        // Held the moment it connects: a server that speaks first (SMTP, SSH) may send its
+        // greeting while the record is still being written, and Vert.x drops what a socket
+        // without a handler reads.
+        Future<SocketPipe> dialled = relay().dialer().dial(address, o.port()).map(s -> new SocketPipe(s).hold());
         // Alone in its cluster, a node has nobody who could take the session over from its
         // record (its records live in its own member and die with it): the connection neither
         // waits for the record nor asks for a write of its own; the session's tick writes the
@@ -155,7 +157,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         return new io.reconnector.edge.HostPort(o.destination().toString(), o.port()).toString();
     }
 
-    private static void closeIfOpen(Future<NetSocket> dialled) {
+    private static void closeIfOpen(Future<SocketPipe> dialled) {
         if (dialled.succeeded()) {
             dialled.result().close();
         }
@@ -179,7 +181,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     }
 
     /** Recorded: the dial's outcome is the connection's. */
-    private void dialled(UpstreamTable.Upstream u, Effect.OpenUpstream o, AsyncResult<NetSocket> ar) {
+    private void dialled(UpstreamTable.Upstream u, Effect.OpenUpstream o, AsyncResult<SocketPipe> ar) {
         if (ar.failed()) {
             session.upstreams.remove(u.id);
             session.replicator.changed();
@@ -189,7 +191,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
             return;
         }
         relay().metrics().connectionOpened();
-        u.connected(new SocketPipe(ar.result()));
+        u.connected(ar.result());
         session.replicator.changed();
         session.run(session.engine.upstreamConnected(u.id, o.token()));
     }

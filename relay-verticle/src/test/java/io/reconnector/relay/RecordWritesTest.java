@@ -99,6 +99,51 @@ class RecordWritesTest {
         }
     }
 
+    /**
+     * A destination that speaks first (SMTP, SSH, FTP, a database) sends its greeting the moment
+     * it accepts, while the relay still waits for the connection's record: not a byte of it
+     * may be lost in that wait.
+     */
+    @Test
+    void aGreetingSentWhileTheRecordIsWrittenArrivesWhole() throws Exception {
+        long clientId = 7002;
+        byte[] greeting = "220 a server that speaks first\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.net.ServerSocket speaker = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             RawClient c = new RawClient(relay.port())) {
+            java.util.concurrent.CompletableFuture<Void> greeted = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = speaker.accept()) {
+                    s.getOutputStream().write(greeting);
+                    s.getOutputStream().flush();
+                    greeted.complete(null);
+                    s.getInputStream().readAllBytes(); // until the relay closes its side
+                } catch (java.io.IOException e) {
+                    greeted.completeExceptionally(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            c.send(new StartSession(clientId));
+            assertEquals(new SessionStarted(clientId, Serial16.NONE), c.next(SessionStarted.class));
+            relay.clusterMembers(2);
+            store.holdWrites(true);
+            try {
+                c.send(new NewConnection(0, 1, LOOPBACK, speaker.getLocalPort()));
+                greeted.get(5, TimeUnit.SECONDS);
+                // The relay has the greeting on its dialled socket well within this: the record waits.
+                assertThrows(AssertionError.class, () -> c.next(Connected.class, f -> true, 300));
+            } finally {
+                store.holdWrites(false);
+            }
+            Connected connected = c.next(Connected.class);
+            c.send(new Ack(connected.messageId(), 256));
+            assertEquals(io.vertx.core.buffer.Buffer.buffer(greeting),
+                    c.next(io.reconnector.protocol.frame.Data.class).payload(), "the whole greeting, once connected");
+        } finally {
+            relay.clusterMembers(1);
+        }
+    }
+
     /** The in-memory store, counting the writes of a session's progress, which it can hold back. */
     static final class CountingStore extends ForwardingStore {
         final AtomicInteger updates = new AtomicInteger();
