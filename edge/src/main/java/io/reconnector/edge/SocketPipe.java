@@ -211,10 +211,8 @@ public final class SocketPipe {
         if (lending == null) {
             throw new IllegalStateException("no read is being lent: call it from onData of a pipe that lends its reads");
         }
-        // Written as a Buffer, which Vert.x hands to Netty unreleasable, and released here once
-        // the write is over, whichever way: a write that waits in Vert.x's queue when its socket
-        // closes is failed there without being released, and its read buffer, pooled direct
-        // memory, would never go back to the pool.
+        // Released here when the write ends, whichever way (Vert.x hands a Buffer to Netty
+        // unreleasable): a write Vert.x still queues when its socket closes is never released.
         ByteBuf kept = lending.retainedSlice();
         return to.write(BufferInternal.buffer(kept)).andThen(ar -> kept.release());
     }
@@ -353,9 +351,12 @@ public final class SocketPipe {
             // not every transport supports it; a plain close still ends the connection
         }
         closing = true;
-        // Closed below Vert.x's handler: its close is a write queued behind every write the
-        // kernel has not taken yet, so against a peer that stopped reading it never happens.
-        channel.pipeline().firstContext().close();
+        // Below Vert.x's handler, whose close waits behind every write the kernel has not taken
+        // (never, if the peer stopped reading). No handler left: closed and torn down already.
+        io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();
+        if (first != null) {
+            first.close();
+        }
         finishDeferredClose();
     }
 
