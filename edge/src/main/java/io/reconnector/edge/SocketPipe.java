@@ -105,9 +105,8 @@ public final class SocketPipe {
     }
 
     /**
-     * Takes the socket's events from now on, reading paused, though nobody listens yet: a socket
-     * handed to its owner later (a dial that waits for its record) must not meet a server that
-     * speaks first with Vert.x's own handler, which drops what it reads while it has no handler.
+     * Takes the socket's events now, reading paused, before anyone listens: Vert.x drops what a
+     * socket without a handler reads (a server that speaks first while its dial waits).
      */
     public SocketPipe hold() {
         if (held) {
@@ -118,7 +117,7 @@ public final class SocketPipe {
             if (msg instanceof ByteBuf buf && lendsReads) {
                 ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
                 try {
-                    if (!closed) {
+                    if (!closed && !closing) {
                         lending = buf;
                         // A slice: Vert.x's Buffer reads by absolute index, from the slice's 0.
                         listener.onData(BufferInternal.buffer(buf.slice()));
@@ -129,10 +128,10 @@ public final class SocketPipe {
                 }
             } else if (msg instanceof ByteBuf buf) {
                 Buffer data = BufferInternal.safeBuffer(buf);
-                if (!closed) {
+                if (!closed && !closing) {
                     listener.onData(data);
                 }
-            } else if (!closed) {
+            } else if (!closed && !closing) {
                 listener.onMessage(msg);
             } else {
                 ReferenceCountUtil.release(msg);
@@ -148,7 +147,7 @@ public final class SocketPipe {
             }
         });
         socket.readCompletionHandler(v -> {
-            if (!closed && listener != null) {
+            if (!closed && !closing && listener != null) {
                 listener.onReadBatchEnd();
             }
         });
@@ -299,6 +298,7 @@ public final class SocketPipe {
                     } catch (IOException e) { // the peer reset it: the connection is gone
                         failure = e;
                         closing = true;
+                        dropQueuedReads();
                         socket.close();
                         finishDeferredClose();
                         return;
@@ -314,9 +314,8 @@ public final class SocketPipe {
     }
 
     /**
-     * Closes after what was written has gone out, or with a reset once {@code millis} have
-     * passed without the peer taking it: a peer that stopped reading (a dead link, a hostile
-     * client) cannot keep the socket, and what is queued for it, for as long as it likes.
+     * Closes after what was written has gone out, or resets once {@code millis} have passed: a
+     * peer that stopped reading (a dead link, a hostile client) cannot keep the socket open.
      */
     public void closeWithin(long millis) {
         close();
@@ -332,9 +331,18 @@ public final class SocketPipe {
         }
         lastWrite.onComplete(ar -> {
             closing = true;
+            dropQueuedReads();
             socket.close();
             finishDeferredClose();
         });
+    }
+
+    /** Closing while paused: Vert.x would never release the reads queued behind the pause; our handler drops them. */
+    private void dropQueuedReads() {
+        if (paused && channel.eventLoop().inEventLoop()) {
+            paused = false;
+            socket.resume();
+        }
     }
 
     /**
@@ -351,6 +359,7 @@ public final class SocketPipe {
             // not every transport supports it; a plain close still ends the connection
         }
         closing = true;
+        dropQueuedReads();
         // Below Vert.x's handler, whose close waits behind every write the kernel has not taken
         // (never, if the peer stopped reading). No handler left: closed and torn down already.
         io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();

@@ -1,0 +1,103 @@
+package io.reconnector.edge;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledHeapByteBuf;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Reads Vert.x queued behind a pause go back to their pool when we close the socket: Vert.x
+ * itself neither hands them over nor releases them once the socket is closed.
+ */
+class QueuedReadTest {
+    private final Vertx vertx = Vertx.vertx(VertxSetup.options());
+    private final Tracking allocator = new Tracking();
+    private final BlockingQueue<String> events = new ArrayBlockingQueue<>(10);
+
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+    }
+
+    @Test
+    void aReadQueuedBehindThePauseIsReleasedWhenWeCloseTheSocket() throws Exception {
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<SocketPipe> accepted = new CompletableFuture<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        loop.runOnContext(v -> vertx.createNetServer().connectHandler(s -> {
+            SocketPipe p = new SocketPipe(s).lendReads();
+            ((NetSocketInternal) s).channelHandlerContext().channel().config().setAllocator(allocator);
+            p.listen(new SocketPipe.Listener() {
+                @Override
+                public void onData(Buffer data) {
+                    events.add("data");
+                }
+
+                @Override
+                public void onEof() {
+                    events.add("eof");
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                    events.add("closed");
+                }
+            }); // and never resumed: what arrives waits behind the pause
+            accepted.complete(p);
+        }).listen(0, "127.0.0.1").onSuccess(server -> port.complete(server.actualPort())));
+
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port.get(5, TimeUnit.SECONDS))) {
+            SocketPipe p = accepted.get(5, TimeUnit.SECONDS);
+            OutputStream out = client.getOutputStream();
+            out.write(new byte[1000]);
+            out.flush();
+            await("the bytes wait, read, behind the pause").atMost(Duration.ofSeconds(5))
+                    .until(() -> allocator.made.stream().anyMatch(b -> b.refCnt() > 0 && b.readableBytes() > 0));
+            loop.runOnContext(v -> p.close());
+            assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "closed, and nothing handed over first");
+            assertEquals(List.of(), allocator.made.stream().filter(b -> b.refCnt() > 0).toList(),
+                    "every read buffer released");
+        }
+    }
+
+    /** Remembers every buffer it makes, so the test can see each was released. */
+    private static final class Tracking extends AbstractByteBufAllocator {
+        final List<ByteBuf> made = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+            made.add(b);
+            return b;
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return newHeapBuffer(initialCapacity, maxCapacity); // a socket reads into either
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
+}
