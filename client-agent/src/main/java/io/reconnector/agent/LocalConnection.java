@@ -2,6 +2,7 @@ package io.reconnector.agent;
 
 import io.reconnector.edge.Event;
 import io.reconnector.edge.HostPort;
+import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.engine.Extensions;
@@ -18,7 +19,7 @@ import java.net.InetAddress;
  * target at once) or through a proxy port (it asks once the SOCKS or HTTP CONNECT request names
  * the target). Once the relay has connected, bytes flow between this socket and the session engine.
  */
-final class LocalConnection implements SocketPipe.Listener {
+final class LocalConnection implements PipeListener {
     private static final int NO_ID = -1;
 
     final SocketPipe pipe;

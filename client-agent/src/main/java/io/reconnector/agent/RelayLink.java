@@ -3,6 +3,7 @@ package io.reconnector.agent;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.Failures;
 import io.reconnector.edge.HostPort;
+import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.edge.Tls;
 import io.reconnector.protocol.ProtocolException;
@@ -250,7 +251,7 @@ final class RelayLink {
                 + "or a captive portal asking you to log in?)" : " (it answered with something else: the wrong port?)";
     }
 
-    private final class Transport implements SocketPipe.Listener {
+    private final class Transport implements PipeListener {
         /** A frame has been decoded from this transport: garbage after that is a protocol error, not a stranger. */
         private boolean framed;
         final SocketPipe pipe;

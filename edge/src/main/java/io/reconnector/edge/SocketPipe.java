@@ -2,6 +2,7 @@ package io.reconnector.edge;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -14,16 +15,17 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP socket with the semantics a tunnel needs and Vert.x's NetSocket does not expose:
- * half-close both ways (a FIN from the peer is reported as {@link Listener#onEof()} while
+ * half-close both ways (a FIN from the peer is reported as {@link PipeListener#onEof()} while
  * writing goes on; {@link #shutdownOutput()} sends our FIN after pending writes), the end of
  * each read batch (where coalesced acks are flushed), and reading that starts paused.
  *
  * <p>Netty codecs may sit in front of Vert.x's handler ({@link #decodeWith}, {@link #encodeWith}):
- * what they decode arrives at {@link Listener#onMessage}, bytes they pass on at
- * {@link Listener#onData}.
+ * what they decode arrives at {@link PipeListener#onMessage}, bytes they pass on at
+ * {@link PipeListener#onData}.
  *
  * <p>Everything runs on the socket's event loop. Vert.x delivers user events (the peer's FIN)
  * at once but queues data while paused, so an EOF that arrives while we are paused is held
@@ -31,40 +33,17 @@ import java.nio.channels.SocketChannel;
  */
 public final class SocketPipe {
 
-    /** What a pipe reports; all calls come on the socket's event loop. */
-    public interface Listener {
-        void onData(Buffer data);
-
-        /**
-         * A message a decoder in front of Vert.x produced (a PROXY protocol header, a SOCKS
-         * request). The listener owns it: release it if it is reference-counted.
-         */
-        default void onMessage(Object message) {
-            ReferenceCountUtil.release(message);
-        }
-
-        /** The peer shut down its output (FIN). */
-        void onEof();
-
-        /** A batch of reads ended: a good moment to flush coalesced output. */
-        default void onReadBatchEnd() {
-        }
-
-        /** The socket is closed; {@code cause} is null for an orderly close. */
-        void onClosed(Throwable cause);
-    }
-
     /** The name Vert.x gives its own handler in every socket's pipeline. */
     private static final String VERTX_HANDLER = "handler";
 
     private final NetSocketInternal socket;
     private final Channel channel;
     /** Null until {@link #listen}; reading is paused until then, so no data or FIN can come. */
-    private Listener listener;
+    private PipeListener listener;
     private boolean held;
     /** {@link #lendReads()}: reads are lent to the listener, not copied for it. */
     private boolean lendsReads;
-    /** The read being lent to {@link Listener#onData} right now; null outside that call. */
+    /** The read being lent to {@link PipeListener#onData} right now; null outside that call. */
     private ByteBuf lending;
     private boolean paused;
     private boolean eofSeen;
@@ -86,7 +65,7 @@ public final class SocketPipe {
     }
 
     /**
-     * From now on {@link Listener#onData} gets the bytes where Netty read them (a direct buffer,
+     * From now on {@link PipeListener#onData} gets the bytes where Netty read them (a direct buffer,
      * TLS's output), lent for the length of the call and released when it returns, instead of a
      * copy on the heap the listener may keep. For a listener that keeps nothing it was given (a
      * frame decoder copies what it keeps): one copy of every byte read fewer. Call before
@@ -99,7 +78,7 @@ public final class SocketPipe {
     }
 
     /** Starts reporting; reading stays paused until {@link #resume()}. */
-    public SocketPipe listen(Listener listener) {
+    public SocketPipe listen(PipeListener listener) {
         this.listener = listener;
         return hold();
     }
@@ -117,7 +96,7 @@ public final class SocketPipe {
             if (msg instanceof ByteBuf buf && lendsReads) {
                 ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
                 try {
-                    if (!closed && !closing) {
+                    if (delivering()) {
                         lending = buf;
                         // A slice: Vert.x's Buffer reads by absolute index, from the slice's 0.
                         listener.onData(BufferInternal.buffer(buf.slice()));
@@ -128,10 +107,10 @@ public final class SocketPipe {
                 }
             } else if (msg instanceof ByteBuf buf) {
                 Buffer data = BufferInternal.safeBuffer(buf);
-                if (!closed && !closing) {
+                if (delivering()) {
                     listener.onData(data);
                 }
-            } else if (!closed && !closing) {
+            } else if (delivering()) {
                 listener.onMessage(msg);
             } else {
                 ReferenceCountUtil.release(msg);
@@ -147,7 +126,7 @@ public final class SocketPipe {
             }
         });
         socket.readCompletionHandler(v -> {
-            if (!closed && !closing && listener != null) {
+            if (delivering() && listener != null) {
                 listener.onReadBatchEnd();
             }
         });
@@ -202,7 +181,7 @@ public final class SocketPipe {
     }
 
     /**
-     * From within {@link Listener#onData} of a pipe that {@link #lendReads}: writes the read
+     * From within {@link PipeListener#onData} of a pipe that {@link #lendReads}: writes the read
      * being lent to {@code to} as it is, without a copy; the read buffer is kept until written.
      * (A hop: from the client's socket into the home's, and back.)
      */
@@ -320,7 +299,7 @@ public final class SocketPipe {
     public void closeWithin(long millis) {
         close();
         if (!closed) {
-            channel.eventLoop().schedule(this::reset, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(this::reset, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -337,7 +316,15 @@ public final class SocketPipe {
         });
     }
 
-    /** Closing while paused: Vert.x would never release the reads queued behind the pause; our handler drops them. */
+    /** Is what is read still the listener's? Not once we close the socket, nor after. */
+    private boolean delivering() {
+        return !closed && !closing;
+    }
+
+    /**
+     * Closing while paused: Vert.x would never release the reads queued behind the pause; a
+     * resume hands them to our handler, which drops them ({@link #delivering()}).
+     */
     private void dropQueuedReads() {
         if (paused && channel.eventLoop().inEventLoop()) {
             paused = false;
@@ -362,7 +349,7 @@ public final class SocketPipe {
         dropQueuedReads();
         // Below Vert.x's handler, whose close waits behind every write the kernel has not taken
         // (never, if the peer stopped reading). No handler left: closed and torn down already.
-        io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();
+        ChannelHandlerContext first = channel.pipeline().firstContext();
         if (first != null) {
             first.close();
         }

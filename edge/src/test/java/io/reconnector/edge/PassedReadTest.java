@@ -77,7 +77,7 @@ class PassedReadTest {
         }).listen(0, "127.0.0.1").compose(sinkServer -> vertx.createNetServer().connectHandler(s -> {
             SocketPipe sink = sinks.poll();
             SocketPipe source = new SocketPipe(s).lendReads();
-            source.listen(new SocketPipe.Listener() {
+            source.listen(new PipeListener() {
                 @Override
                 public void onData(Buffer data) {
                     ByteBuf read = root(((BufferInternal) data).getByteBuf());

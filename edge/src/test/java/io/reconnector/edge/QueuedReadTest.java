@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,22 +45,8 @@ class QueuedReadTest {
         loop.runOnContext(v -> vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s).lendReads();
             ((NetSocketInternal) s).channelHandlerContext().channel().config().setAllocator(allocator);
-            p.listen(new SocketPipe.Listener() {
-                @Override
-                public void onData(Buffer data) {
-                    events.add("data");
-                }
-
-                @Override
-                public void onEof() {
-                    events.add("eof");
-                }
-
-                @Override
-                public void onClosed(Throwable cause) {
-                    events.add("closed");
-                }
-            }); // and never resumed: what arrives waits behind the pause
+            // Never resumed: what arrives waits behind the pause.
+            p.listen(new RecordingListener(events));
             accepted.complete(p);
         }).listen(0, "127.0.0.1").onSuccess(server -> port.complete(server.actualPort())));
 

@@ -53,22 +53,7 @@ class SocketPipeTest {
         vertx = Vertx.vertx(VertxSetup.options());
         NetServer server = vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s);
-            p.listen(new SocketPipe.Listener() {
-                @Override
-                public void onData(Buffer data) {
-                    events.add("data:" + data);
-                }
-
-                @Override
-                public void onEof() {
-                    events.add("eof");
-                }
-
-                @Override
-                public void onClosed(Throwable cause) {
-                    events.add("closed");
-                }
-            });
+            p.listen(new RecordingListener(events));
             accepted.add(p);
         });
         server.listen(0, "127.0.0.1").onComplete(ctx.succeeding(s -> {
@@ -156,7 +141,7 @@ class SocketPipeTest {
         BlockingQueue<Boolean> direct = new ArrayBlockingQueue<>(100);
         NetServer lender = vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s).lendReads();
-            p.listen(new SocketPipe.Listener() {
+            p.listen(new PipeListener() {
                 @Override
                 public void onData(Buffer data) {
                     seen.add(data.toString());
@@ -212,7 +197,7 @@ class SocketPipeTest {
         }
         NetServer transport = vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s).lendReads();
-            p.listen(new SocketPipe.Listener() {
+            p.listen(new PipeListener() {
                 @Override
                 public void onData(Buffer data) {
                 }
@@ -248,7 +233,7 @@ class SocketPipeTest {
         int sourcePort = vertx.createNetServer().connectHandler(s -> {
             SocketPipe sink = sinks.poll();
             SocketPipe source = new SocketPipe(s).lendReads();
-            source.listen(new SocketPipe.Listener() {
+            source.listen(new PipeListener() {
                 @Override
                 public void onData(Buffer data) {
                     source.passLentReadTo(sink);

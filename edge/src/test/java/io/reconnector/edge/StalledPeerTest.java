@@ -33,20 +33,7 @@ class StalledPeerTest {
         NetServer server = vertx.createNetServer().connectHandler(s -> {
             SocketPipe p = new SocketPipe(s).watchCongestion(64 * 1024, congested -> {
             });
-            p.listen(new SocketPipe.Listener() {
-                @Override
-                public void onData(Buffer data) {
-                }
-
-                @Override
-                public void onEof() {
-                }
-
-                @Override
-                public void onClosed(Throwable cause) {
-                    events.add("closed");
-                }
-            });
+            p.listen(new RecordingListener(events));
             p.write(Buffer.buffer(new byte[FILL]));
             p.write(Buffer.buffer("queued behind it"));
             accepted.add(p);

@@ -6,6 +6,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
+import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.ResumeHandshake;
@@ -27,7 +28,7 @@ import java.util.List;
  * or, when the session lives elsewhere, becomes a {@link HopPipe} to that home. Bad input
  * closes this transport and nothing else.
  */
-final class ClientTransport implements SocketPipe.Listener, SessionTransport {
+final class ClientTransport implements PipeListener, SessionTransport {
     /** Frames a client may send between its handshake and the answer before we call it abuse. */
     private static final int MAX_EARLY_FRAMES = 256;
     private static final String PROXY_DECODER = "proxy-protocol-decoder";

@@ -2,6 +2,7 @@ package io.reconnector.relay;
 
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.vertx.core.buffer.Buffer;
 
@@ -29,7 +30,7 @@ final class HopPipe {
     void start(HAProxyMessage header, Buffer clientBytesSoFar) {
         home.encodeWith(ENCODER, HAProxyMessageEncoder.INSTANCE);
         // Both ways, each read is written on as it is: this node copies nothing it forwards.
-        home.lendReads().listen(new SocketPipe.Listener() {
+        home.lendReads().listen(new PipeListener() {
             @Override
             public void onData(Buffer data) {
                 home.passLentReadTo(client);

@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.store.ConnectionRecord;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +28,7 @@ final class UpstreamTable {
     }
 
     /** One connection: recorded from the moment it is asked for, with a socket once dialled. */
-    final class Upstream implements SocketPipe.Listener {
+    final class Upstream implements PipeListener {
         final int id;
         /** The engine's name for this dial; a dial result quoting another token is stale. */
         final long dialToken;

@@ -54,7 +54,8 @@ public final class BulkServer implements AutoCloseable {
     }
 
     /**
-     * Like {@link #untilClientEnds(long)}, and compares every byte that arrives with the stream of a client seeded {@code clientSeed}.
+     * Like {@link #untilClientEnds(long)}, and compares every byte that arrives with the stream
+     * of a client seeded {@code clientSeed}.
      */
     public static BulkServer untilClientEnds(long seed, long clientSeed) throws IOException {
         return new BulkServer(seed, UNTIL_CLIENT_ENDS, clientSeed);

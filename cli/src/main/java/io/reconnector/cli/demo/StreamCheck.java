@@ -38,16 +38,11 @@ public final class StreamCheck {
 
     private static String write(OutputStream out, long seed, LongSupplier left, LongConsumer wrote) throws IOException {
         MessageDigest sha = sha256();
-        SplittableRandom rnd = new SplittableRandom(seed);
+        SeededBytes stream = new SeededBytes(seed);
         byte[] buf = new byte[64 * 1024];
         while (left.getAsLong() > 0) {
             int n = (int) Math.min(buf.length, left.getAsLong());
-            for (int i = 0; i < n; i += 8) {
-                long r = rnd.nextLong();
-                for (int j = 0; j < 8 && i + j < n; j++) {
-                    buf[i + j] = (byte) (r >>> (8 * j));
-                }
-            }
+            stream.fill(buf, n);
             out.write(buf, 0, n);
             sha.update(buf, 0, n);
             wrote.accept(n);
@@ -94,17 +89,39 @@ public final class StreamCheck {
         }
     }
 
-    /** The stream named by a seed, generated as it is compared with what arrived. */
-    private static final class Expected {
+    /** The bytes a seed names: each next long of its {@link SplittableRandom}, the low byte first. */
+    private static final class SeededBytes {
         private final SplittableRandom rnd;
         private long word;
         private int wordBytesLeft;
+
+        SeededBytes(long seed) {
+            this.rnd = new SplittableRandom(seed);
+        }
+
+        /** The next {@code n} bytes of the stream, into {@code buf}. */
+        void fill(byte[] buf, int n) {
+            for (int i = 0; i < n; i++) {
+                if (wordBytesLeft == 0) {
+                    word = rnd.nextLong();
+                    wordBytesLeft = 8;
+                }
+                buf[i] = (byte) word;
+                word >>>= 8;
+                wordBytesLeft--;
+            }
+        }
+    }
+
+    /** The stream named by a seed, generated as it is compared with what arrived. */
+    private static final class Expected {
+        private final SeededBytes stream;
         private long offset;
         private byte[] scratch = new byte[0];
         volatile long firstWrong = -1;
 
         Expected(long seed) {
-            this.rnd = new SplittableRandom(seed);
+            this.stream = new SeededBytes(seed);
         }
 
         /** Compares the next {@code n} bytes arrived; stops comparing after the first wrong one. */
@@ -115,15 +132,7 @@ public final class StreamCheck {
             if (scratch.length < n) {
                 scratch = new byte[n];
             }
-            for (int i = 0; i < n; i++) {
-                if (wordBytesLeft == 0) {
-                    word = rnd.nextLong();
-                    wordBytesLeft = 8;
-                }
-                scratch[i] = (byte) word; // the writer's order: the low byte first
-                word >>>= 8;
-                wordBytesLeft--;
-            }
+            stream.fill(scratch, n);
             int at = Arrays.mismatch(got, 0, n, scratch, 0, n);
             if (at >= 0) {
                 firstWrong = offset + at;
