@@ -236,6 +236,7 @@ public final class ClientSessionEngine extends SessionEngine {
             return;
         }
         state.connections.remove(c.id);
+        sender.forget(c);
         if (!c.socketGone) {
             c.socketGone = true;
             state.emit(new Effect.ConnectResult(c.id, failed.errno()));

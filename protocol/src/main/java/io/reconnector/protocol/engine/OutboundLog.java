@@ -1,6 +1,8 @@
 package io.reconnector.protocol.engine;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.Serial16;
+import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.SequencedFrame;
 
 import java.util.ArrayDeque;
@@ -11,7 +13,8 @@ import java.util.function.UnaryOperator;
  * Our side's sequence: assigns message ids and keeps every sequenced frame sent and not yet
  * acked, in order, for retransmission after a resume. Each entry remembers the connection
  * object it belongs to, so an ack that arrives after a connection id was reused can never
- * credit the new connection with the old one's bytes.
+ * credit the new connection with the old one's bytes. A Data frame's payload is released
+ * ({@link Payloads}) when its entry leaves the log.
  */
 final class OutboundLog {
     record Entry(SequencedFrame frame, Connection connection) {
@@ -54,8 +57,22 @@ final class OutboundLog {
         dataBytes += payloadOf(frame);
     }
 
+    /** The peer has the payload, or nobody ever will: its buffer goes back ({@link Payloads}). */
+    private static void release(Entry e) {
+        if (e.frame() instanceof Data d) {
+            Payloads.release(d.payload());
+        }
+    }
+
+    private void releaseAll() {
+        Entry e;
+        while ((e = unacked.pollFirst()) != null) {
+            release(e);
+        }
+    }
+
     private static long payloadOf(SequencedFrame f) {
-        return f instanceof io.reconnector.protocol.frame.Data d ? d.length() : 0;
+        return f instanceof Data d ? d.length() : 0;
     }
 
     long dataBytes() {
@@ -82,6 +99,7 @@ final class OutboundLog {
             ackedThrough = e.frame().messageId();
             ackedThroughConnection = e.connection();
             acked.accept(e);
+            release(e);
         }
     }
 
@@ -109,14 +127,14 @@ final class OutboundLog {
 
     /** Forgets everything up to {@code id}, which is at or after the latest id assigned. */
     void fastForward(int id) {
-        unacked.clear();
+        releaseAll();
         dataBytes = 0;
         ackedThrough = id;
         ackedThroughConnection = null;
     }
 
     void reset() {
-        unacked.clear();
+        releaseAll();
         dataBytes = 0;
         ackedThrough = Serial16.NONE;
         ackedThroughConnection = null;

@@ -1,5 +1,6 @@
 package io.reconnector.protocol.engine;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.ConnectionClosed;
@@ -127,34 +128,46 @@ final class Sender {
 
     /**
      * The next {@code n} pending bytes of {@code c}, as slices of the buffers they were read
-     * into, not copies (Vert.x's getBuffer copies twice): the socket's reads are ours and never
-     * written again, and every byte of a read buffer is pending or in flight, so a slice holds
-     * nothing the budget does not count.
+     * into, not copies: the socket's reads are ours and never written again, and every byte of
+     * a read buffer is pending or in flight, so a slice holds nothing the budget does not count.
+     * A read may be pooled memory ({@link Payloads}): each payload holds a reference of its own,
+     * and what stays pending keeps the read's.
      */
     private static Buffer takePending(Connection c, int n) {
+        c.pendingBytes -= n;
         Buffer first = c.pending.peekFirst();
         if (first.length() == n) {
-            c.pending.removeFirst();
-            c.pendingBytes -= n;
-            return first;
+            return c.pending.removeFirst();
         }
         if (first.length() > n) {
             c.pending.removeFirst();
             c.pending.addFirst(first.slice(n, first.length()));
-            c.pendingBytes -= n;
-            return first.slice(0, n);
+            return Payloads.retainedSlice(first, 0, n);
         }
-        Buffer out = Buffer.buffer(n);
-        while (out.length() < n) {
+        List<Buffer> parts = new ArrayList<>();
+        int taken = 0;
+        while (taken < n) {
             Buffer b = c.pending.removeFirst();
-            int take = Math.min(b.length(), n - out.length());
-            out.appendBuffer(b, 0, take);
-            if (take < b.length()) {
+            int take = Math.min(b.length(), n - taken);
+            if (take == b.length()) {
+                parts.add(b);
+            } else {
+                parts.add(Payloads.retainedSlice(b, 0, take));
                 c.pending.addFirst(b.slice(take, b.length()));
             }
+            taken += take;
         }
-        c.pendingBytes -= n;
-        return out;
+        return Payloads.join(parts);
+    }
+
+    /** Gives back what {@code c} read and did not frame. */
+    private void dropPending(Connection c) {
+        pendingTotal -= c.pendingBytes;
+        c.pendingBytes = 0;
+        Buffer b;
+        while ((b = c.pending.pollFirst()) != null) {
+            Payloads.release(b);
+        }
     }
 
     private boolean logHasRoom() {
@@ -182,9 +195,7 @@ final class Sender {
         if (c.closing()) {
             return;
         }
-        pendingTotal -= c.pendingBytes;
-        c.pending.clear();
-        c.pendingBytes = 0;
+        dropPending(c);
         blocked.remove(c);
         starved.remove(c);
         c.state = Connection.State.CLOSING;
@@ -222,9 +233,7 @@ final class Sender {
 
     /** The peer's Closed removed {@code c}: it waits for nothing any more. */
     void forget(Connection c) {
-        pendingTotal -= c.pendingBytes;
-        c.pendingBytes = 0;
-        c.pending.clear();
+        dropPending(c);
         blocked.remove(c);
         starved.remove(c);
     }
@@ -309,8 +318,11 @@ final class Sender {
         return s.log.size() + waiting.size();
     }
 
-    /** Forgets everything (client after a rejection). */
+    /** Forgets everything (client after a rejection, or the engine dropped): gives back what was read. */
     void reset() {
+        for (Connection c : s.connections.values()) {
+            dropPending(c);
+        }
         waiting.clear();
         blocked.clear();
         starved.clear();

@@ -1,5 +1,6 @@
 package io.reconnector.protocol.engine;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
 import io.reconnector.protocol.Serial16;
@@ -36,6 +37,7 @@ public abstract class SessionEngine {
     final Sender sender;
     final Receiver receiver;
     private final Liveness liveness;
+    private boolean disposed;
 
     protected SessionEngine(long clientId, EngineConfig config) {
         this.state = new SessionState(clientId, config);
@@ -86,11 +88,16 @@ public abstract class SessionEngine {
         return state.drain();
     }
 
-    /** Bytes read from connection {@code id}'s local socket. */
+    /**
+     * Bytes read from connection {@code id}'s local socket. The engine takes them over: a
+     * pooled read ({@link Payloads}) is released once the peer has acked it, or dropped.
+     */
     public final List<Effect> write(int id, Buffer bytes) {
-        Connection c = state.connections.get(id);
+        Connection c = disposed ? null : state.connections.get(id);
         if (c != null && !c.socketGone && !c.localInputEnded() && bytes.length() > 0) {
             sender.write(c, bytes);
+        } else {
+            Payloads.release(bytes);
         }
         return state.drain();
     }
@@ -309,9 +316,24 @@ public abstract class SessionEngine {
 
     /** Forgets the whole session (client after a rejection): ids restart at 0. */
     final void resetSession() {
+        sender.reset(); // first: it gives back what the connections read
         state.connections.clear();
         state.log.reset();
-        sender.reset();
         receiver.reset();
+    }
+
+    /**
+     * The owner is done with this engine (the session ended, moved or was dropped): every read
+     * it holds, pending or unacked, goes back to its pool. Bytes written after this are released
+     * at once; nothing else may be asked of it.
+     */
+    public final void dispose() {
+        if (!disposed) {
+            disposed = true;
+            sender.reset();
+            state.log.reset();
+            state.link = Link.DETACHED;
+            state.drain();
+        }
     }
 }

@@ -2,7 +2,10 @@ package io.reconnector.protocol.engine;
 
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Ipv4Address;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Checked after every step: no sender ever exceeds its limit, no receiver holds more than
  * its window, no pending buffer grows past one application write. Checked at the end: every
- * byte each application wrote arrived once, in order, followed by its EOF.
+ * byte each application wrote arrived once, in order, followed by its EOF, and every buffer
+ * it wrote was released by the engines (none before it was done with, or reading it throws).
  */
 class EngineChaosTest {
     private static final int WINDOW = 64 * 1024;
@@ -58,6 +62,8 @@ class EngineChaosTest {
         }
     }
 
+    /** Every buffer the applications wrote, to check that each was released. */
+    private final List<ByteBuf> reads = new ArrayList<>();
     private Random rnd;
     private LossyLink link;
     private final Map<Integer, End> clientEnds = new HashMap<>();
@@ -103,6 +109,10 @@ class EngineChaosTest {
         assertTrue(completed > 50, completed + " connections completed");
         assertTrue(refused > 0, "some dials were refused and reported");
         assertEquals(List.of(), link.protocolErrors);
+        link.client.dispose();
+        link.server.dispose();
+        long held = reads.stream().filter(b -> b.refCnt() != 0).count();
+        assertEquals(0, held, "reads the engines still hold after they were disposed, of " + reads.size());
     }
 
     private void step(boolean chaos) {
@@ -217,7 +227,11 @@ class EngineChaosTest {
             bytes[i] = streamByte(e.incarnation, clientSide, e.written + i);
         }
         e.written += n;
-        apply(clientSide, engine.write(id, Buffer.buffer(bytes)));
+        // Reference-counted, like a socket's pooled read: the engine must release each once,
+        // and never read one after that (a released heap buffer throws).
+        ByteBuf read = Unpooled.wrappedBuffer(bytes);
+        reads.add(read);
+        apply(clientSide, engine.write(id, BufferInternal.buffer(read)));
     }
 
     private void apply(boolean clientSide, List<Effect> effects) {

@@ -4,6 +4,8 @@ import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;
 import io.reconnector.protocol.frame.SessionRejected;
+import io.reconnector.protocol.Payloads;
+import io.reconnector.protocol.frame.Data;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
@@ -67,8 +69,8 @@ final class LossyLink {
         }
         cuts++;
         up = false;
-        toServer.clear();
-        toClient.clear();
+        dropAll(toServer);
+        dropAll(toClient);
         clientEffects.accept(client.transportLost());
         if (server != null) {
             serverEffects.accept(server.transportLost());
@@ -78,13 +80,34 @@ final class LossyLink {
     /** Queues frames an engine sent; the edges call this for every Send effect. */
     void clientSent(Frame f) {
         if (up) {
-            toServer.add(f);
+            toServer.add(held(f));
         }
     }
 
     void serverSent(Frame f) {
         if (up) {
-            toClient.add(f);
+            toClient.add(held(f));
+        }
+    }
+
+    /**
+     * A frame in flight holds its payload, as a write in a socket's queue does: the sender may
+     * release its own reference (an ack through a newer transport) while this one still waits.
+     */
+    private static Frame held(Frame f) {
+        return f instanceof Data d ? new Data(d.messageId(), d.connectionId(), d.window(), Payloads.retain(d.payload())) : f;
+    }
+
+    private static void drop(Frame f) {
+        if (f instanceof Data d) {
+            Payloads.release(d.payload());
+        }
+    }
+
+    private static void dropAll(ArrayDeque<Frame> queue) {
+        Frame f;
+        while ((f = queue.poll()) != null) {
+            drop(f);
         }
     }
 
@@ -149,6 +172,7 @@ final class LossyLink {
     /** Every frame crosses as bytes, split in two, through a real decoder. */
     private static Frame roundTrip(Frame f, FrameDecoder decoder) {
         Buffer bytes = f.encode();
+        drop(f);
         List<Frame> out = new ArrayList<>(1);
         try {
             int half = bytes.length() / 2;
