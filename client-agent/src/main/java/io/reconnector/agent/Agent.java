@@ -92,7 +92,7 @@ public final class Agent extends VerticleBase {
         List<Future<?>> bound = new ArrayList<>();
         if (options.socks() != null) {
             bound.add(listen(options.socks().host(), options.socks().port(), "--socks", pipe -> {
-                pipe.decodeWith(SocksNegotiation.CODEC, SocksNegotiation.codec());
+                pipe.addCodec(SocksNegotiation.CODEC, SocksNegotiation.codec());
                 new LocalConnection(this, pipe, new SocksNegotiation(pipe.pipeline(), pipe::writeMessage), "socks");
             }).onSuccess(port -> {
                 boundSocksPort = port;
@@ -101,7 +101,7 @@ public final class Agent extends VerticleBase {
         }
         if (options.httpProxy() != null) {
             bound.add(listen(options.httpProxy().host(), options.httpProxy().port(), "--http-proxy", pipe -> {
-                pipe.decodeWith(HttpConnectNegotiation.CODEC, HttpConnectNegotiation.codec());
+                pipe.addCodec(HttpConnectNegotiation.CODEC, HttpConnectNegotiation.codec());
                 new LocalConnection(this, pipe, new HttpConnectNegotiation(pipe::write,
                         () -> pipe.removeCodec(HttpConnectNegotiation.CODEC)), "http");
             }).onSuccess(port -> {
@@ -139,7 +139,7 @@ public final class Agent extends VerticleBase {
                 return;
             }
             localSockets++; // one less when its LocalConnection hears of the close
-            take.accept(new SocketPipe(s));
+            take.accept(new SocketPipe(s).handOverReads()); // the session keeps each read until acked
         });
         listeners.add(server);
         return server.listen(port, host).map(NetServer::actualPort).recover(t -> Future.failedFuture(

@@ -4,6 +4,7 @@ import io.reconnector.edge.Event;
 import io.reconnector.edge.HostPort;
 import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.engine.Extensions;
 import io.reconnector.protocol.frame.Destination;
@@ -154,6 +155,9 @@ final class LocalConnection implements PipeListener {
 
     @Override
     public void onData(Buffer data) {
+        if (gone || id == NO_ID) {
+            Payloads.release(data); // ours to release (handed-over reads); the engine's otherwise
+        }
         if (gone) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.reconnector.agent;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.Failures;
 import io.reconnector.edge.HostPort;
@@ -215,9 +216,12 @@ final class RelayLink {
         return since;
     }
 
+    /** Takes {@code frames} over: released once written, or at once without a transport. */
     void write(Buffer frames) {
         if (transport != null) {
-            transport.pipe.write(frames);
+            transport.pipe.writeOwned(frames);
+        } else {
+            Payloads.release(frames);
         }
     }
 

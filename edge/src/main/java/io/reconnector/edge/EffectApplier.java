@@ -32,7 +32,11 @@ public final class EffectApplier implements Effect.Handler {
          */
         SocketPipe forget(Effect.CloseConnection why);
 
-        /** The frames of one run, to write to the transport if one is attached. */
+        /**
+         * The frames of one run, to write to the transport if one is attached. The side takes
+         * them over: it releases them ({@link io.reconnector.protocol.Payloads}) once written
+         * ({@link SocketPipe#writeOwned}) or dropped.
+         */
         void writeFrames(Buffer frames);
 
         /** A sequenced frame went out (the relay's record must learn of it). */

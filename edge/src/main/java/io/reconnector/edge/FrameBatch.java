@@ -1,8 +1,7 @@
 package io.reconnector.edge;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.Frame;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +30,9 @@ final class FrameBatch {
         if (frame instanceof Data d && d.length() >= COPY_BELOW) {
             d.writeHeaderTo(small());
             closeSmall();
-            parts.addComponent(true, byteBuf(d.payload()));
+            // A reference of its own: the log may release the payload (an ack through a newer
+            // transport) while this write still waits in an older one's queue.
+            parts.addComponent(true, Payloads.byteBuf(d.payload()).retainedSlice());
         } else {
             frame.writeTo(small());
         }
@@ -41,7 +42,11 @@ final class FrameBatch {
         return parts == null && small == null;
     }
 
-    /** Everything added since the last take, as one buffer (null when nothing was added). */
+    /**
+     * Everything added since the last take, as one buffer (null when nothing was added). It
+     * holds references to the payloads in it: whoever takes it releases it ({@link Payloads})
+     * once it is written or dropped.
+     */
     Buffer take() {
         if (parts == null) {
             Buffer b = small;
@@ -56,7 +61,10 @@ final class FrameBatch {
 
     private Buffer small() {
         if (small == null) {
-            small = Buffer.buffer(SMALL_BUFFER);
+            // Direct, like the payloads: a composite of direct parts only is written as it is
+            // (one gathering write, or straight into TLS); one heap part, and the socket copies
+            // the whole batch into a direct buffer first.
+            small = BufferInternal.buffer(TransportBuffers.POOL.directBuffer(SMALL_BUFFER));
         }
         return small;
     }
@@ -64,16 +72,11 @@ final class FrameBatch {
     /** Moves what is in the small buffer into the parts. */
     private void closeSmall() {
         if (parts == null) {
-            parts = Unpooled.compositeBuffer(MAX_PARTS);
+            parts = TransportBuffers.POOL.compositeDirectBuffer(MAX_PARTS);
         }
         if (small != null) {
-            parts.addComponent(true, byteBuf(small));
+            parts.addComponent(true, Payloads.byteBuf(small)); // its reference moves to the parts
             small = null;
         }
-    }
-
-    /** The bytes of {@code b} as a ByteBuf over the same memory (a view, not a copy). */
-    private static ByteBuf byteBuf(Buffer b) {
-        return ((BufferInternal) b).getByteBuf();
     }
 }

@@ -5,6 +5,11 @@ import io.vertx.core.buffer.Buffer;
 
 /** What a {@link SocketPipe} reports; all calls come on the socket's event loop. */
 public interface PipeListener {
+    /**
+     * Bytes read. By default a heap copy the listener may keep; lent for the call only after
+     * {@link SocketPipe#lendReads}; the listener's to release ({@link io.reconnector.protocol.Payloads})
+     * after {@link SocketPipe#handOverReads}.
+     */
     void onData(Buffer data);
 
     /**

@@ -8,6 +8,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import io.reconnector.protocol.Payloads;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * writing goes on; {@link #shutdownOutput()} sends our FIN after pending writes), the end of
  * each read batch (where coalesced acks are flushed), and reading that starts paused.
  *
- * <p>Netty codecs may sit in front of Vert.x's handler ({@link #decodeWith}, {@link #encodeWith}):
+ * <p>Netty codecs may sit in front of Vert.x's handler ({@link #addCodec}):
  * what they decode arrives at {@link PipeListener#onMessage}, bytes they pass on at
  * {@link PipeListener#onData}.
  *
@@ -38,11 +39,12 @@ public final class SocketPipe {
 
     private final NetSocketInternal socket;
     private final Channel channel;
+    /** Null unless {@link #limitReadAhead}. */
+    private PausedReads pausedReads;
     /** Null until {@link #listen}; reading is paused until then, so no data or FIN can come. */
     private PipeListener listener;
     private boolean held;
-    /** {@link #lendReads()}: reads are lent to the listener, not copied for it. */
-    private boolean lendsReads;
+    private ReadMode readMode = ReadMode.COPY;
     /** The read being lent to {@link PipeListener#onData} right now; null outside that call. */
     private ByteBuf lending;
     private boolean paused;
@@ -55,8 +57,7 @@ public final class SocketPipe {
     private boolean closed;
     private Throwable failure;
     private Future<Void> lastWrite = Future.succeededFuture();
-    private java.util.function.Consumer<Boolean> congestion;
-    private boolean congestedNow;
+    private CongestionWatch congestion;
 
     public SocketPipe(NetSocket socket) {
         this.socket = (NetSocketInternal) socket;
@@ -65,14 +66,30 @@ public final class SocketPipe {
     }
 
     /**
-     * From now on {@link PipeListener#onData} gets the bytes where Netty read them (a direct buffer,
-     * TLS's output), lent for the length of the call and released when it returns, instead of a
-     * copy on the heap the listener may keep. For a listener that keeps nothing it was given (a
-     * frame decoder copies what it keeps): one copy of every byte read fewer. Call before
-     * {@link #listen}.
+     * {@link PipeListener#onData} gets the buffer Netty read into (a direct buffer, TLS's output),
+     * lent for the call ({@link ReadMode#LEND}): one copy of every byte fewer. Call before {@link #listen}.
      */
     public SocketPipe lendReads() {
-        lendsReads = true;
+        return readInto(ReadMode.LEND);
+    }
+
+    /**
+     * {@link PipeListener#onData} gets each read as it is, pooled memory the listener releases
+     * ({@link Payloads}) once done with it ({@link ReadMode#HAND_OVER}). Call before {@link #listen}.
+     */
+    public SocketPipe handOverReads() {
+        return readInto(ReadMode.HAND_OVER);
+    }
+
+    /** While paused, reads ahead a read's worth at most ({@link PausedReads}). Call before {@link #hold}. */
+    public SocketPipe limitReadAhead() {
+        pausedReads = new PausedReads();
+        channel.pipeline().addBefore(VERTX_HANDLER, PausedReads.NAME, pausedReads);
+        return this;
+    }
+
+    private SocketPipe readInto(ReadMode mode) {
+        readMode = mode;
         channel.config().setAllocator(TransportBuffers.POOL);
         return this;
     }
@@ -92,30 +109,7 @@ public final class SocketPipe {
             return this;
         }
         held = true;
-        socket.messageHandler(msg -> {
-            if (msg instanceof ByteBuf buf && lendsReads) {
-                ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
-                try {
-                    if (delivering()) {
-                        lending = buf;
-                        // A slice: Vert.x's Buffer reads by absolute index, from the slice's 0.
-                        listener.onData(BufferInternal.buffer(buf.slice()));
-                    }
-                } finally {
-                    lending = outer;
-                    buf.release();
-                }
-            } else if (msg instanceof ByteBuf buf) {
-                Buffer data = BufferInternal.safeBuffer(buf);
-                if (delivering()) {
-                    listener.onData(data);
-                }
-            } else if (delivering()) {
-                listener.onMessage(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        });
+        socket.messageHandler(this::deliver);
         socket.eventHandler(event -> {
             if (event instanceof ChannelInputShutdownEvent) {
                 if (paused) {
@@ -147,22 +141,44 @@ public final class SocketPipe {
         // Paused only now: a pause before the message handler is replaced goes to Vert.x's own
         // handler and is lost, and the socket would read without limit.
         paused = true;
-        socket.pause();
+        stopReading();
         return this;
+    }
+
+    /** A read, or a codec's message, for the listener: each read the pipe's way ({@link ReadMode}). */
+    private void deliver(Object msg) {
+        if (!(msg instanceof ByteBuf read)) {
+            if (delivering()) {
+                listener.onMessage(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } else if (!delivering()) {
+            read.release();
+        } else if (readMode == ReadMode.HAND_OVER) {
+            listener.onData(ReadMode.handOver(read, channel.alloc()));
+        } else if (readMode == ReadMode.COPY) {
+            listener.onData(BufferInternal.safeBuffer(read));
+        } else {
+            ByteBuf outer = lending; // a resume inside onData hands over queued reads at once
+            try {
+                lending = read;
+                listener.onData(BufferInternal.buffer(read.slice())); // Vert.x reads by absolute index, from the slice's 0
+            } finally {
+                lending = outer;
+                read.release();
+            }
+        }
     }
 
     /**
-     * Puts a Netty decoder in front of Vert.x's handler; call it before {@link #listen}, while
-     * the socket has read nothing yet. A decoder that is done removes itself (Netty's do).
+     * Puts a Netty codec in front of Vert.x's handler: a decoder (call it before {@link #listen},
+     * while the socket has read nothing yet; one that is done removes itself, as Netty's do), or
+     * an encoder for {@link #writeMessage}.
      */
-    public SocketPipe decodeWith(String name, ChannelHandler decoder) {
-        channel.pipeline().addBefore(VERTX_HANDLER, name, decoder);
+    public SocketPipe addCodec(String name, ChannelHandler codec) {
+        channel.pipeline().addBefore(VERTX_HANDLER, name, codec);
         return this;
-    }
-
-    /** Puts a Netty encoder in front of Vert.x's handler, for {@link #writeMessage}. */
-    public SocketPipe encodeWith(String name, ChannelHandler encoder) {
-        return decodeWith(name, encoder);
     }
 
     /**
@@ -173,7 +189,7 @@ public final class SocketPipe {
         return channel.pipeline();
     }
 
-    /** Removes a codec added with {@link #decodeWith} or {@link #encodeWith}, if it is still there. */
+    /** Removes a codec added with {@link #addCodec}, if it is still there. */
     public void removeCodec(String name) {
         if (channel.pipeline().get(name) != null) {
             channel.pipeline().remove(name);
@@ -191,11 +207,19 @@ public final class SocketPipe {
         }
         // Released here when the write ends, whichever way (Vert.x hands a Buffer to Netty
         // unreleasable): a write Vert.x still queues when its socket closes is never released.
-        ByteBuf kept = lending.retainedSlice();
-        return to.write(BufferInternal.buffer(kept)).andThen(ar -> kept.release());
+        return to.writeOwned(BufferInternal.buffer(lending.retainedSlice()));
     }
 
-    /** Writes a message for an encoder added with {@link #encodeWith} to turn into bytes. */
+    /**
+     * Writes {@code data} and releases it ({@link Payloads}) once the write has ended, whichever
+     * way: Vert.x hands a Buffer to Netty unreleasable, and a write it still queues when its
+     * socket closes is failed there but never released.
+     */
+    public Future<Void> writeOwned(Buffer data) {
+        return write(data).andThen(ar -> Payloads.release(data));
+    }
+
+    /** Writes a message for an encoder added with {@link #addCodec} to turn into bytes. */
     public Future<Void> writeMessage(Object message) {
         if (closed || outputShut) {
             ReferenceCountUtil.release(message);
@@ -224,7 +248,7 @@ public final class SocketPipe {
     public void pause() {
         if (!paused) {
             paused = true;
-            socket.pause();
+            stopReading();
         }
     }
 
@@ -232,6 +256,9 @@ public final class SocketPipe {
         if (paused && !closed) {
             paused = false;
             socket.resume(); // hands over what queued while paused, synchronously, unless paused again
+            if (!paused && pausedReads != null) {
+                pausedReads.resume(channel);
+            }
             if (eofDeferred && !paused) {
                 eofDeferred = false;
                 fireEof();
@@ -249,9 +276,8 @@ public final class SocketPipe {
             return Future.failedFuture("socket output is closed");
         }
         lastWrite = socket.write(data);
-        if (congestion != null && !congestedNow && socket.writeQueueFull()) {
-            congestedNow = true;
-            congestion.accept(true);
+        if (congestion != null) {
+            congestion.afterWrite(socket);
         }
         return lastWrite;
     }
@@ -314,6 +340,13 @@ public final class SocketPipe {
             socket.close();
             finishDeferredClose();
         });
+    }
+
+    private void stopReading() {
+        socket.pause();
+        if (pausedReads != null) {
+            pausedReads.pause();
+        }
     }
 
     /** Is what is read still the listener's? Not once we close the socket, nor after. */
@@ -381,14 +414,7 @@ public final class SocketPipe {
      * its memory bounded against a peer that stops reading.
      */
     public SocketPipe watchCongestion(int maxBytes, java.util.function.Consumer<Boolean> congested) {
-        socket.setWriteQueueMaxSize(maxBytes);
-        congestion = congested;
-        socket.drainHandler(v -> {
-            if (this.congestedNow) {
-                this.congestedNow = false;
-                congested.accept(false);
-            }
-        });
+        congestion = new CongestionWatch(socket, maxBytes, congested);
         return this;
     }
 

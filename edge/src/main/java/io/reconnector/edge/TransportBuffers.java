@@ -1,21 +1,48 @@
 package io.reconnector.edge;
 
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * Buffers of transports ({@link SocketPipe#lendReads}): Netty's pooled allocator. A frame batch is a
- * composite of heap parts (headers, payloads), which a NIO socket copies into a direct
- * buffer before writing; the adaptive allocator (Netty 4.2's default) first merges the
- * parts into a new, zeroed heap buffer, the pooled one copies them part by part: a copy and
- * an allocation of every byte sent fewer (a fifth to a quarter of an agent's CPU in an
- * upload; one connection's throughput up about a quarter). Chunks of 1 MiB (not 4): an
- * agent has one transport, and a chunk's memory is zeroed, so resident, when taken.
+ * The pool of the sockets whose reads are kept rather than copied: transports
+ * ({@link SocketPipe#lendReads}) and applications' and destinations' sockets
+ * ({@link SocketPipe#handOverReads}), whose reads a session keeps until they are acked. Netty's
+ * pooled allocator, direct memory: a read goes out again on the transport as it is, and a
+ * frame batch of direct parts is written with one gathering write. (The adaptive allocator,
+ * Netty 4.2's default, would first merge a composite write into a new heap buffer, and keeps a
+ * whole chunk while any buffer cut from it is held.) Chunks of 1 MiB (not 4): an agent has one
+ * transport, and a chunk's memory is zeroed, so resident, when taken.
  */
-final class TransportBuffers {
-    static final ByteBufAllocator POOL = new PooledByteBufAllocator(true, 0,
+public final class TransportBuffers {
+    static final PooledByteBufAllocator POOL = new PooledByteBufAllocator(true, 0,
             Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 256, 64, false);
 
     private TransportBuffers() {
+    }
+
+    /**
+     * Buffers taken from the pool and not given back. Each event loop caches some it was given
+     * back, for reuse, and those count too: to count only what is held, run
+     * {@link #trimThreadCache} on every loop first.
+     */
+    public static long buffersInUse() {
+        long n = 0;
+        for (PoolArenaMetric arena : POOL.metric().directArenas()) {
+            n += arena.numActiveAllocations();
+        }
+        return n;
+    }
+
+    /**
+     * The direct memory the pool holds now: its chunks, whether cut into buffers in use, cached
+     * by a loop for reuse, or free. What a session keeps of its reads is here, not on the heap.
+     */
+    public static long directMemory() {
+        return POOL.metric().usedDirectMemory();
+    }
+
+    /** Gives what the calling thread caches back to the pool. */
+    public static void trimThreadCache() {
+        POOL.trimCurrentThreadCache();
     }
 }

@@ -1,10 +1,13 @@
 package io.reconnector.edge;
 
+import io.netty.buffer.ByteBuf;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -67,5 +70,22 @@ class FrameBatchTest {
         // reads the payload's own memory.
         payload.setByte(0, (byte) 42);
         assertEquals(42, out.getByte(9));
+    }
+
+    @Test
+    void aBatchOfPooledReadsIsDirectAndHoldsThemUntilItIsReleased() {
+        ByteBuf read = TransportBuffers.POOL.directBuffer(8192).writeZero(8192);
+        Buffer payload = BufferInternal.buffer(read);
+        FrameBatch batch = new FrameBatch();
+        Data data = new Data(2, 1, 64, payload);
+        batch.add(new Ack(1, 64));
+        batch.add(data);
+        Buffer out = batch.take();
+        assertTrue(Payloads.byteBuf(out).isDirect(), "all direct: a socket writes it as it is, without a copy first");
+        Payloads.release(payload); // the engine's reference: acked through another transport
+        assertEquals(1, read.refCnt(), "the batch holds one of its own until written");
+        assertEquals(new Ack(1, 64).encodedSize() + data.encodedSize(), out.length());
+        Payloads.release(out); // written
+        assertEquals(0, read.refCnt());
     }
 }

@@ -1,8 +1,5 @@
 package io.reconnector.edge;
 
-import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -29,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class QueuedReadTest {
     private final Vertx vertx = Vertx.vertx(VertxSetup.options());
-    private final Tracking allocator = new Tracking();
+    private final TrackingAllocator allocator = new TrackingAllocator();
     private final BlockingQueue<String> events = new ArrayBlockingQueue<>(10);
 
     @AfterEach
@@ -59,30 +55,7 @@ class QueuedReadTest {
                     .until(() -> allocator.made.stream().anyMatch(b -> b.refCnt() > 0 && b.readableBytes() > 0));
             loop.runOnContext(v -> p.close());
             assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "closed, and nothing handed over first");
-            assertEquals(List.of(), allocator.made.stream().filter(b -> b.refCnt() > 0).toList(),
-                    "every read buffer released");
-        }
-    }
-
-    /** Remembers every buffer it makes, so the test can see each was released. */
-    private static final class Tracking extends AbstractByteBufAllocator {
-        final List<ByteBuf> made = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-            made.add(b);
-            return b;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity); // a socket reads into either
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
+            assertEquals(List.of(), allocator.held(), "every read buffer released");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.protocol.Payloads;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
@@ -68,7 +69,7 @@ final class ClientTransport implements PipeListener, SessionTransport {
         this.log = logFor(peer, identity);
         if (identity == null) {
             awaitingPreamble = true;
-            pipe.decodeWith(PROXY_DECODER, new HAProxyMessageDecoder());
+            pipe.addCodec(PROXY_DECODER, new HAProxyMessageDecoder());
         } else {
             relay.transportOpened(this);
             handshakingFrom = pipe.socket().remoteAddress().hostAddress();
@@ -277,7 +278,9 @@ final class ClientTransport implements PipeListener, SessionTransport {
     @Override
     public void write(Buffer frames) {
         if (!closed) {
-            pipe.write(frames);
+            pipe.writeOwned(frames);
+        } else {
+            Payloads.release(frames);
         }
     }
 

@@ -28,7 +28,7 @@ final class HopPipe {
 
     /** Sends the header and the client's first bytes, and starts piping. */
     void start(HAProxyMessage header, Buffer clientBytesSoFar) {
-        home.encodeWith(ENCODER, HAProxyMessageEncoder.INSTANCE);
+        home.addCodec(ENCODER, HAProxyMessageEncoder.INSTANCE);
         // Both ways, each read is written on as it is: this node copies nothing it forwards.
         home.lendReads().listen(new PipeListener() {
             @Override

@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.frame.Frame;
@@ -110,6 +111,8 @@ final class LoopBridge implements AttachedSession, SessionTransport {
     public void write(Buffer frames) {
         if (!closed) {
             clientShard.onLoop(() -> client.write(frames));
+        } else {
+            Payloads.release(frames);
         }
     }
 

@@ -195,6 +195,16 @@ public final class RelayMetrics {
 
     // ------------------------------------------------------------------ reading (tests, logs)
 
+    /** Sessions on this node, attached or not, as of each shard's latest tick. */
+    public long sessions() {
+        return (long) (sum(l -> l.attached) + sum(l -> l.detached));
+    }
+
+    /** Bytes the sessions hold for their clients (pending or unacked), as of each shard's latest tick. */
+    public long replayBufferBytes() {
+        return (long) sum(l -> l.replayBufferBytes);
+    }
+
     public long sessionsStarted() {
         return (long) sessionsStarted.count();
     }

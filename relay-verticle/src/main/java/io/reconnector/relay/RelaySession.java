@@ -207,6 +207,7 @@ final class RelaySession implements AttachedSession {
         log.infoLimitedPer(source(), Event.SESSION_ENDED, why.description + "; closing " + upstreams.size()
                 + " upstream connections", "reason", why.name());
         closeLocal(false, TransportClose.SESSION_ENDED);
+        engine.dispose(); // what it held of the destinations' reads goes back to the pool
         relay.sessionEnded(this, record.epoch());
     }
 
@@ -217,6 +218,7 @@ final class RelaySession implements AttachedSession {
         }
         state = State.RELEASED;
         closeLocal(true, TransportClose.RELAY_STOPPING);
+        engine.dispose();
     }
 
     /** Closes what lives on this node (upstream sockets, the attached transport); the record is untouched. */
@@ -274,6 +276,7 @@ final class RelaySession implements AttachedSession {
                 return Future.succeededFuture(ClusterControl.HandoverAnswer.UNKNOWN);
             }
             replicator.stop();
+            engine.dispose(); // idle: it holds no read, but it is not ours any more
             return Future.succeededFuture(ClusterControl.HandoverAnswer.MOVED);
         });
     }

@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.edge.EffectApplier;
 import io.reconnector.edge.Errnos;
 import io.reconnector.edge.Event;
@@ -56,6 +57,8 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         SessionTransport t = session.transport();
         if (t != null) {
             t.write(frames);
+        } else {
+            Payloads.release(frames);
         }
     }
 
@@ -128,7 +131,8 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         // Held the moment it connects: a server that speaks first (SMTP, SSH) may send its
         // greeting while the record is still being written, and Vert.x drops what a socket
         // without a handler reads.
-        Future<SocketPipe> dialled = relay().dialer().dial(address, o.port()).map(s -> new SocketPipe(s).hold());
+        Future<SocketPipe> dialled = relay().dialer().dial(address, o.port())
+                .map(s -> new SocketPipe(s).handOverReads().limitReadAhead().hold());
         // Alone in its cluster, a node has nobody who could take the session over from its
         // record (its records live in its own member and die with it): the connection neither
         // waits for the record nor asks for a write of its own; the session's tick writes the

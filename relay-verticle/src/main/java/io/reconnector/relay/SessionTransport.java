@@ -12,7 +12,10 @@ interface SessionTransport {
     /** The session took this transport; frames that came early go to it now. */
     void attached(AttachedSession session);
 
-    /** Frames for the client, in the order the engine made them. */
+    /**
+     * Frames for the client, in the order the engine made them. Taken over: released
+     * ({@link io.reconnector.protocol.Payloads}) once written or dropped.
+     */
     void write(Buffer frames);
 
     void close(TransportClose why, String detail);

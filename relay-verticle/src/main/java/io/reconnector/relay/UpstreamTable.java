@@ -2,6 +2,7 @@ package io.reconnector.relay;
 
 import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.store.ConnectionRecord;
 import io.vertx.core.buffer.Buffer;
 
@@ -63,7 +64,9 @@ final class UpstreamTable {
         @Override
         public void onData(Buffer data) {
             if (current()) {
-                events.data(this, data);
+                events.data(this, data); // the engine takes the read over
+            } else {
+                Payloads.release(data);
             }
         }
 
