@@ -176,7 +176,8 @@ public final class Agent extends VerticleBase {
                         : "stopped; the relay keeps session " + engine.clientId() + " until it expires",
                 "client_id", engine.clientId()));
         closing.add(ended);
-        return Future.join(closing);
+        // Whatever the session still holds of the applications' reads goes back to its pool.
+        return Future.join(closing).andThen(ar -> engine.dispose());
     }
 
     // ------------------------------------------------------------------ what the parts share
