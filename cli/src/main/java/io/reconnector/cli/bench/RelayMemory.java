@@ -2,6 +2,7 @@ package io.reconnector.cli.bench;
 
 import io.reconnector.cli.demo.Firehose;
 import io.reconnector.edge.HostPort;
+import io.reconnector.edge.TransportBuffers;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
@@ -30,12 +31,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The relay's live heap, measured in its own JVM (a GC, then the heap in use; the attach API
- * that would read it from outside is not available everywhere): per idle connection, and under
- * a client that grants the largest windows and then never acks nor reads. A minimal protocol
+ * The relay's memory, measured in its own JVM: its live heap (a GC, then the heap in use; the
+ * attach API that would read it from outside is not available everywhere) plus the direct
+ * memory of the pool it keeps reads in until they are acked ({@link TransportBuffers}). Per idle
+ * connection, and under a client that grants the largest windows and then never acks. A minimal protocol
  * client plays the agent, so only the relay's own state grows.
  *
- * <pre>relay-memory IDLE_PORT COUNT    prints idle_heap_per_connection=… noack_heap=… noack_budget=…</pre>
+ * <pre>relay-memory IDLE_PORT COUNT    prints idle_memory_per_connection=… noack_memory=… noack_budget=…</pre>
  */
 final class RelayMemory {
     private static final int CONNECTIONS_PER_SESSION = 1000;
@@ -53,14 +55,14 @@ final class RelayMemory {
         List<Client> clients = new ArrayList<>();
         try {
             int port = node.relay().port();
-            long before = liveHeap();
+            long before = held();
             long clientId = 1000;
             for (int opened = 0; opened < count; opened += CONNECTIONS_PER_SESSION) {
                 Client c = new Client(port, clientId++);
                 clients.add(c);
                 c.open(Math.min(CONNECTIONS_PER_SESSION, count - opened), idlePort, 0x10);
             }
-            long idle = (liveHeap() - before) / count;
+            long idle = (held() - before) / count;
             for (Client c : clients) {
                 c.close();
             }
@@ -69,7 +71,7 @@ final class RelayMemory {
             long budget = Limits.defaults().sessionBufferBytes();
             long[] silent = noAck(port, clientId++, false);
             long[] reading = noAck(port, clientId, true);
-            System.out.printf("idle_heap_per_connection=%d noack_heap=%d noack_pushed=%d noack_reading_heap=%d "
+            System.out.printf("idle_memory_per_connection=%d noack_memory=%d noack_pushed=%d noack_reading_memory=%d "
                     + "noack_reading_pushed=%d noack_budget=%d%n", idle, silent[0], silent[1], reading[0], reading[1], budget);
         } finally {
             for (Client c : clients) {
@@ -84,18 +86,18 @@ final class RelayMemory {
      * pause, then never acks; it reads nothing (the transport's queue fills) or reads and drops
      * everything (the session's unacked bytes grow to its budget).
      *
-     * @return the relay's live heap growth and what the destinations pushed
+     * @return the growth of the relay's heap and pool, and what the destinations pushed
      */
     private static long[] noAck(int port, long clientId, boolean reads) throws Exception {
         try (Firehose firehose = new Firehose()) {
-            long base = liveHeap();
+            long base = held();
             try (Client c = new Client(port, clientId)) {
                 c.open(NO_ACK_CONNECTIONS, firehose.port(), 0xFFFF);
                 if (reads) {
                     Firehose.discardEverything(c.in);
                 }
                 awaitStall(firehose.written);
-                return new long[] {liveHeap() - base, firehose.written.get()};
+                return new long[] {held() - base, firehose.written.get()};
             }
         }
     }
@@ -112,11 +114,12 @@ final class RelayMemory {
         }
     }
 
-    private static long liveHeap() {
+    /** Live heap and the pool's direct memory. */
+    private static long held() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + TransportBuffers.directMemory();
     }
 
     /** One session on a blocking socket: opens connections, acks them with a window, then only listens. */
