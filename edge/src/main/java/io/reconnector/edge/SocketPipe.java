@@ -44,6 +44,7 @@ public final class SocketPipe {
     /** Null until {@link #listen}; reading is paused until then, so no data or FIN can come. */
     private PipeListener listener;
     private boolean held;
+    /** How reads reach the listener: copied, lent ({@link #lendReads}) or given ({@link #handOverReads}). */
     private ReadMode readMode = ReadMode.COPY;
     /** The read being lent to {@link PipeListener#onData} right now; null outside that call. */
     private ByteBuf lending;
@@ -205,9 +206,7 @@ public final class SocketPipe {
         if (lending == null) {
             throw new IllegalStateException("no read is being lent: call it from onData of a pipe that lends its reads");
         }
-        // Released here when the write ends, whichever way (Vert.x hands a Buffer to Netty
-        // unreleasable): a write Vert.x still queues when its socket closes is never released.
-        return to.writeOwned(BufferInternal.buffer(lending.retainedSlice()));
+        return to.writeOwned(BufferInternal.buffer(lending.retainedSlice())); // released when written
     }
 
     /**
