@@ -1,12 +1,12 @@
 package io.reconnector.agent;
 
-import io.reconnector.protocol.Payloads;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.Failures;
 import io.reconnector.edge.HostPort;
 import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.edge.Tls;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.frame.Frame;
 import io.reconnector.protocol.frame.FrameDecoder;

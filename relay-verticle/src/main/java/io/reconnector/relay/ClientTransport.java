@@ -1,6 +1,5 @@
 package io.reconnector.relay;
 
-import io.reconnector.protocol.Payloads;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
@@ -9,6 +8,7 @@ import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
 import io.reconnector.edge.PipeListener;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.engine.ResumeHandshake;
 import io.reconnector.protocol.frame.Frame;

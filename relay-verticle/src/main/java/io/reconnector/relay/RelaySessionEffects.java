@@ -1,10 +1,10 @@
 package io.reconnector.relay;
 
-import io.reconnector.protocol.Payloads;
 import io.reconnector.edge.EffectApplier;
 import io.reconnector.edge.Errnos;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.SocketPipe;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.IpAddress;
