@@ -26,8 +26,9 @@ enum ReadMode {
 
     /**
      * {@code read} as a buffer to give away: itself if it fills most of its buffer, else a copy
-     * of its own size, so that small reads waiting for an ack cannot each hold a large buffer:
-     * what is held stays within 8/7 of the bytes a session's budget counts.
+     * of its own size (the pool rounds it up to its next size class), so that small reads
+     * waiting for an ack cannot each hold a large buffer: what is held stays within a quarter
+     * more than the bytes a session's budget counts.
      */
     static Buffer handOver(ByteBuf read, ByteBufAllocator alloc) {
         int n = read.readableBytes();
