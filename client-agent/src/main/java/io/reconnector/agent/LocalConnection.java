@@ -156,16 +156,13 @@ final class LocalConnection implements PipeListener {
     @Override
     public void onData(Buffer data) {
         if (gone || id == NO_ID) {
-            Payloads.release(data); // ours to release (handed-over reads); the engine's otherwise
-        }
-        if (gone) {
-            return;
-        }
-        if (id == NO_ID) {
-            // Bytes before the connection exists: only a client that ignores the SOCKS
-            // handshake sends them (the socket is paused between request and answer).
-            gone = true;
-            pipe.close();
+            Payloads.release(data); // a handed-over read nobody takes; the engine releases the others
+            if (!gone) {
+                // Bytes before the connection exists: only a client that ignores the SOCKS
+                // handshake sends them (the socket is paused between request and answer).
+                gone = true;
+                pipe.close();
+            }
             return;
         }
         bytesUp += data.length();

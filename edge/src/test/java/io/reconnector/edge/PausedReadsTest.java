@@ -4,7 +4,6 @@ import io.reconnector.protocol.Payloads;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
@@ -27,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PausedReadsTest {
     private final Vertx vertx = Vertx.vertx(VertxSetup.options());
-    private final TrackingAllocator allocator = new TrackingAllocator();
     private final AtomicLong handedOver = new AtomicLong();
 
     @AfterEach
@@ -38,31 +34,25 @@ class PausedReadsTest {
     @Test
     void aPausedSocketReadsAheadOneReadsWorthAndTheRestWaitsInTheKernel() throws Exception {
         Context loop = vertx.getOrCreateContext();
-        CompletableFuture<SocketPipe> accepted = new CompletableFuture<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        loop.runOnContext(v -> vertx.createNetServer().connectHandler(s -> {
-            SocketPipe p = new SocketPipe(s).handOverReads().limitReadAhead();
-            ((NetSocketInternal) s).channelHandlerContext().channel().config().setAllocator(allocator);
-            p.listen(new PipeListener() {
-                @Override
-                public void onData(Buffer data) {
-                    handedOver.addAndGet(data.length());
-                    Payloads.release(data);
-                }
+        TrackedServer server = new TrackedServer(vertx, loop, s -> new SocketPipe(s).handOverReads().limitReadAhead()
+                .listen(new PipeListener() {
+                    @Override
+                    public void onData(Buffer data) {
+                        handedOver.addAndGet(data.length());
+                        Payloads.release(data);
+                    }
 
-                @Override
-                public void onEof() {
-                }
+                    @Override
+                    public void onEof() {
+                    }
 
-                @Override
-                public void onClosed(Throwable cause) {
-                }
-            }); // and never resumed until the test says so
-            accepted.complete(p);
-        }).listen(0, "127.0.0.1").onSuccess(server -> port.complete(server.actualPort())));
+                    @Override
+                    public void onClosed(Throwable cause) {
+                    }
+                })); // and never resumed until the test says so
 
-        try (SocketChannel peer = SocketChannel.open(new InetSocketAddress("127.0.0.1", port.get(5, TimeUnit.SECONDS)))) {
-            SocketPipe p = accepted.get(5, TimeUnit.SECONDS);
+        try (SocketChannel peer = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port))) {
+            SocketPipe p = server.accepted();
             peer.configureBlocking(false);
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             long[] written = {0, -1};
@@ -80,7 +70,7 @@ class PausedReadsTest {
                         written[1] = before;
                         return stalled;
                     });
-            long held = allocator.heldBytes();
+            long held = server.allocator.heldBytes();
             assertTrue(written[0] > 1 << 20, "the peer sent " + written[0] + " bytes: more than Vert.x alone would read ahead");
             assertTrue(held <= PausedReads.READ_AHEAD + 64 * 1024,
                     "a paused socket holds " + held + " bytes of reads; one read past the read-ahead at most");

@@ -2,7 +2,6 @@ package io.reconnector.edge;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class QueuedReadTest {
     private final Vertx vertx = Vertx.vertx(VertxSetup.options());
-    private final TrackingAllocator allocator = new TrackingAllocator();
     private final BlockingQueue<String> events = new ArrayBlockingQueue<>(10);
 
     @AfterEach
@@ -36,26 +33,20 @@ class QueuedReadTest {
     @Test
     void aReadQueuedBehindThePauseIsReleasedWhenWeCloseTheSocket() throws Exception {
         Context loop = vertx.getOrCreateContext();
-        CompletableFuture<SocketPipe> accepted = new CompletableFuture<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        loop.runOnContext(v -> vertx.createNetServer().connectHandler(s -> {
-            SocketPipe p = new SocketPipe(s).lendReads();
-            ((NetSocketInternal) s).channelHandlerContext().channel().config().setAllocator(allocator);
-            // Never resumed: what arrives waits behind the pause.
-            p.listen(new RecordingListener(events));
-            accepted.complete(p);
-        }).listen(0, "127.0.0.1").onSuccess(server -> port.complete(server.actualPort())));
+        // Never resumed: what arrives waits behind the pause.
+        TrackedServer server = new TrackedServer(vertx, loop,
+                s -> new SocketPipe(s).lendReads().listen(new RecordingListener(events)));
 
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port.get(5, TimeUnit.SECONDS))) {
-            SocketPipe p = accepted.get(5, TimeUnit.SECONDS);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
+            SocketPipe p = server.accepted();
             OutputStream out = client.getOutputStream();
             out.write(new byte[1000]);
             out.flush();
             await("the bytes wait, read, behind the pause").atMost(Duration.ofSeconds(5))
-                    .until(() -> allocator.made.stream().anyMatch(b -> b.refCnt() > 0 && b.readableBytes() > 0));
+                    .until(() -> server.allocator.made.stream().anyMatch(b -> b.refCnt() > 0 && b.readableBytes() > 0));
             loop.runOnContext(v -> p.close());
             assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "closed, and nothing handed over first");
-            assertEquals(List.of(), allocator.held(), "every read buffer released");
+            assertEquals(List.of(), server.allocator.held(), "every read buffer released");
         }
     }
 }

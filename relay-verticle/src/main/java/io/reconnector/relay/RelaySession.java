@@ -207,7 +207,6 @@ final class RelaySession implements AttachedSession {
         log.infoLimitedPer(source(), Event.SESSION_ENDED, why.description + "; closing " + upstreams.size()
                 + " upstream connections", "reason", why.name());
         closeLocal(false, TransportClose.SESSION_ENDED);
-        engine.dispose(); // what it held of the destinations' reads goes back to the pool
         relay.sessionEnded(this, record.epoch());
     }
 
@@ -218,10 +217,12 @@ final class RelaySession implements AttachedSession {
         }
         state = State.RELEASED;
         closeLocal(true, TransportClose.RELAY_STOPPING);
-        engine.dispose();
     }
 
-    /** Closes what lives on this node (upstream sockets, the attached transport); the record is untouched. */
+    /**
+     * Closes what lives on this node (upstream sockets, the attached transport, the engine's
+     * buffers of the destinations' reads); the record is untouched.
+     */
     private void closeLocal(boolean reset, TransportClose why) {
         cancelExpiry();
         replicator.stop();
@@ -239,6 +240,7 @@ final class RelaySession implements AttachedSession {
             transport = null;
             t.close(why, "");
         }
+        engine.dispose();
     }
 
     /**

@@ -10,15 +10,13 @@ import io.reconnector.protocol.frame.Ipv4Address;
 import io.reconnector.relay.AddressRule;
 import io.reconnector.relay.RelayNode;
 import io.reconnector.relay.RelayOptions;
+import io.reconnector.relay.Upstream;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,42 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class PooledBuffersTest {
     private static final int ECHOED = 4 << 20;
 
-    /** A destination that echoes every connection until its FIN or reset. */
-    private static ServerSocket echo() throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    Thread c = new Thread(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                            in.transferTo(out);
-                        } catch (IOException ignored) {
-                            // a reset ends it as surely as a FIN
-                        }
-                    });
-                    c.setDaemon(true);
-                    c.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return server;
-    }
-
     @Test
     void everyBufferTheAgentAndTheRelayTookIsBackOnceTheyStop() throws Exception {
         long before = TransportBuffers.buffersInUse();
-        try (ServerSocket destination = echo()) {
+        try (Upstream destination = new Upstream()) {
             RelayNode relay = RelayNode.start(RelayOptions.singleNode(new HostPort("127.0.0.1", 0),
                     List.of(AddressRule.parse("127.0.0.0/8")), List.of(), Duration.ofMinutes(5), Duration.ofSeconds(2),
                     Duration.ofSeconds(10), 1 << 20, "pooled-buffers")).toCompletionStage().toCompletableFuture().get();
             Vertx agentVertx = VertxSetup.agentVertx();
             Agent agent = new Agent(new AgentOptions(new HostPort("127.0.0.1", relay.relay().port()), 4711, null, null,
-                    List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), destination.getLocalPort())),
+                    List.of(new ForwardSpec("127.0.0.1", 0, Ipv4Address.parse("127.0.0.1"), destination.port())),
                     Duration.ofSeconds(2), Duration.ofSeconds(7), 1 << 20, Duration.ofSeconds(1), Duration.ofSeconds(5),
                     null, AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS, null));
             agentVertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get();
