@@ -7,6 +7,7 @@ import io.reconnector.store.SessionKey;
 import io.reconnector.store.SessionRecord;
 import io.reconnector.store.SessionStore;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 
 import java.util.Optional;
@@ -21,6 +22,9 @@ import java.util.Optional;
 final class HandshakeRouter {
     /** How often a Reconnect is routed again when the session changes hands under it. */
     private static final int MAX_ROUTE_ATTEMPTS = 3;
+
+    private static final Future<Routed> SETTLED = Future.succeededFuture(Routed.SETTLED);
+    private static final Future<Routed> AGAIN = Future.succeededFuture(Routed.AGAIN);
 
     private final Relay relay;
 
@@ -66,9 +70,9 @@ final class HandshakeRouter {
         });
     }
 
-    private io.vertx.core.Future<Integer> sessionsOf(ClientTransport t, SessionKey key) {
+    private Future<Integer> sessionsOf(ClientTransport t, SessionKey key) {
         if (key.identity().isEmpty()) {
-            return io.vertx.core.Future.succeededFuture(relay.shards().anonymousSessionsFrom(t.sourceAddress(),
+            return Future.succeededFuture(relay.shards().anonymousSessionsFrom(t.sourceAddress(),
                     key.clientId()));
         }
         return relay.store().countSessions(key.identity(), key.clientId());
@@ -105,12 +109,51 @@ final class HandshakeRouter {
         });
     }
 
+    /**
+     * A Reconnect: to the session if this node serves it; else, from its record, with no other
+     * shard of this node routing the same session meanwhile ({@link Arrivals}).
+     */
     private void resume(ClientTransport t, ResumeHandshake h, int attempt) {
         SessionKey key = key(t, h);
         if (resumeHere(t, h, attempt)) {
             return;
         }
-        relay.store().get(key).onComplete(ar -> {
+        Arrivals arrivals = relay.shards().arrivals();
+        if (!arrivals.claim(key, () -> relay.onLoop(() -> {
+            if (!t.closed()) {
+                resume(t, h, attempt);
+            }
+        }))) {
+            return; // another transport of this session is being routed here: this one goes after it
+        }
+        Future<Routed> routed;
+        try {
+            routed = fromStore(t, h, key, attempt);
+        } catch (RuntimeException e) {
+            routed = Future.failedFuture(e);
+        }
+        routed.onComplete(ar -> {
+            arrivals.release(key);
+            if (ar.failed()) {
+                relay.log().warn(null, "session " + key + ": routing its Reconnect failed (" + ar.cause() + ")",
+                        "client_id", key.clientId());
+                t.close(TransportClose.ROUTE_UNSETTLED, "session " + h.clientId());
+            } else if (ar.result() == Routed.AGAIN) {
+                retry(t, h, attempt);
+            }
+        });
+    }
+
+    /** How routing a Reconnect from the session's record ended. */
+    private enum Routed {
+        /** The transport has its answer: attached, forwarded, rejected or closed. */
+        SETTLED,
+        /** The session changed hands meanwhile: route the transport again. */
+        AGAIN
+    }
+
+    private Future<Routed> fromStore(ClientTransport t, ResumeHandshake h, SessionKey key, int attempt) {
+        return relay.store().get(key).transform(ar -> {
             if (ar.failed() && ar.cause() instanceof SessionStore.RefusedRecord refused) {
                 // Altered or forged: as unknown to the client as a session that never was.
                 relay.metrics().rejected(RelayMetrics.Rejection.FORGED_RECORD);
@@ -122,8 +165,9 @@ final class HandshakeRouter {
             } else if (ar.result().isEmpty()) {
                 t.reject(key.clientId());
             } else if (!t.closed()) {
-                fromRecord(t, h, ar.result().get(), attempt);
+                return fromRecord(t, h, ar.result().get(), attempt);
             }
+            return SETTLED;
         });
     }
 
@@ -147,31 +191,30 @@ final class HandshakeRouter {
         return false;
     }
 
-    private void fromRecord(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
+    private Future<Routed> fromRecord(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
         if (resumeHere(t, h, attempt)) {
-            return;
+            return SETTLED;
         }
         if (rec.homeNode().equals(relay.options().nodeName())) {
-            // Homed here, but not in this process: a previous incarnation of this node died with it.
-            takeOver(t, h, rec, attempt);
-            return;
+            // Homed here, but not in this process (and no shard is moving it in: Arrivals):
+            // a previous incarnation of this node died with it.
+            return takeOver(t, h, rec);
         }
-        relay.directory().lookup(rec.homeNode()).onComplete(nar -> {
+        return relay.directory().lookup(rec.homeNode()).transform(nar -> {
             Optional<NodeInfo> home = nar.succeeded() ? nar.result() : Optional.empty();
             if (home.isEmpty() || !relay.directory().alive(home.get())) {
-                takeOver(t, h, rec, attempt);
-                return;
+                return takeOver(t, h, rec);
             }
-            relay.control().handover(rec.homeNode(), rec.key()).onComplete(answer ->
-                    afterHandover(t, h, rec, home.get(), answer, attempt));
+            return relay.control().handover(rec.homeNode(), rec.key()).transform(answer ->
+                    afterHandover(t, h, rec, home.get(), answer));
         });
     }
 
-    private void afterHandover(ClientTransport t, ResumeHandshake h, SessionRecord rec, NodeInfo home,
-                               AsyncResult<ClusterControl.HandoverAnswer> answer, int attempt) {
+    private Future<Routed> afterHandover(ClientTransport t, ResumeHandshake h, SessionRecord rec, NodeInfo home,
+                                         AsyncResult<ClusterControl.HandoverAnswer> answer) {
         boolean movedHere = answer.succeeded() && answer.result() == ClusterControl.HandoverAnswer.MOVED;
         if (t.closed() && !movedHere) {
-            return; // the client gave up on this transport; a moved session is ours whatever happens to it
+            return SETTLED; // the client gave up on this transport; a moved session is ours whatever happens to it
         }
         if (answer.failed()) {
             // The home is a member but did not answer (timed out, no consumer yet or any more, or
@@ -179,26 +222,27 @@ final class HandshakeRouter {
             // which takes the session over if the home turns out to be gone.
             relay.log().info(null, "session " + h.clientId() + ": " + home.name() + " did not answer the handover ("
                     + describe(answer.cause()) + "); forwarding", "client_id", h.clientId());
-            forward(t, h, home, rec, attempt);
-            return;
+            return forward(t, h, home, rec);
         }
-        switch (answer.result()) {
-            case MOVED -> relay.store().get(rec.key()).onComplete(rar -> {
+        return switch (answer.result()) {
+            case MOVED -> relay.store().get(rec.key()).transform(rar -> {
                 Optional<SessionRecord> moved = rar.succeeded() ? rar.result() : Optional.empty();
                 if (moved.isPresent() && moved.get().homeNode().equals(relay.options().nodeName())) {
                     relay.log().info(Event.SESSION_MOVED_IN, "session " + h.clientId() + " moved here from "
                             + rec.homeNode() + " (idle)", "client_id", h.clientId(), "from", rec.homeNode());
                     relay.adopt(t, h, new RelaySession(relay, moved.get(), ServerSessionEngine.restore(h.clientId(),
                             relay.options().engineConfig(), RecordCodec.snapshot(moved.get()), false)));
-                } else if (rar.failed()) {
-                    storeUnavailable(t, rec.key(), rar);
-                } else {
-                    retry(t, h, attempt);
+                    return SETTLED;
                 }
+                if (rar.failed()) {
+                    storeUnavailable(t, rec.key(), rar);
+                    return SETTLED;
+                }
+                return AGAIN;
             });
-            case BUSY -> forward(t, h, home, rec, attempt);
-            case UNKNOWN, DONE -> takeOver(t, h, rec, attempt);
-        }
+            case BUSY -> forward(t, h, home, rec);
+            case UNKNOWN, DONE -> takeOver(t, h, rec);
+        };
     }
 
     private static String describe(Throwable t) {
@@ -217,17 +261,16 @@ final class HandshakeRouter {
     }
 
     /** Makes this node the session's home from its record, fenced by the epoch we read. */
-    private void takeOver(ClientTransport t, ResumeHandshake h, SessionRecord rec, int attempt) {
+    private Future<Routed> takeOver(ClientTransport t, ResumeHandshake h, SessionRecord rec) {
         SessionKey id = rec.key();
         SessionRecord mine = rec.withEpoch(rec.epoch() + 1, relay.options().nodeName()).withAttached(true, relay.now());
-        relay.store().replace(rec.epoch(), mine).onComplete(ar -> {
+        return relay.store().replace(rec.epoch(), mine).transform(ar -> {
             if (ar.failed()) {
                 storeUnavailable(t, id, ar);
-                return;
+                return SETTLED;
             }
             if (!ar.result()) {
-                retry(t, h, attempt); // someone else changed the record first: look again
-                return;
+                return AGAIN; // someone else changed the record first: look again
             }
             relay.metrics().takeover();
             relay.log().info(Event.SESSION_TAKEN_OVER, "session " + id + ": took over from " + rec.homeNode()
@@ -235,26 +278,27 @@ final class HandshakeRouter {
                     "client_id", id.clientId(), "identity", id.identityForLogs(), "from", rec.homeNode());
             relay.adopt(t, h, new RelaySession(relay, mine, ServerSessionEngine.restore(id.clientId(),
                     relay.options().engineConfig(), RecordCodec.snapshot(rec), true)));
+            return SETTLED;
         });
     }
 
     /** Passes the client's transport, raw, to the session's home over its peer port. */
-    private void forward(ClientTransport t, ResumeHandshake h, NodeInfo home, SessionRecord rec, int attempt) {
-        relay.peerClient().connect(home.peerPort(), home.peerHost()).onComplete(ar -> {
+    private Future<Routed> forward(ClientTransport t, ResumeHandshake h, NodeInfo home, SessionRecord rec) {
+        return relay.peerClient().connect(home.peerPort(), home.peerHost()).transform(ar -> {
             if (ar.failed()) {
                 relay.log().info(null, "session " + h.clientId() + ": home " + home.name() + " unreachable ("
                         + ar.cause().getMessage() + "); taking the session over", "client_id", h.clientId());
-                takeOver(t, h, rec, attempt);
-                return;
+                return takeOver(t, h, rec);
             }
             if (t.closed()) {
                 ar.result().close();
-                return;
+                return SETTLED;
             }
             relay.metrics().hop();
             relay.log().info(Event.TRANSPORT_FORWARDED, "session " + h.clientId() + ": forwarding the transport to its home "
                     + home.name(), "client_id", h.clientId(), "home", home.name());
             t.becomeHop(ar.result());
+            return SETTLED;
         });
     }
 

@@ -33,17 +33,24 @@ final class RelaySession implements AttachedSession {
 
     /** Why a session ended here. */
     enum EndReason {
-        CLIENT_ENDED("ended by the client (clean close, no connection open)"),
-        EXPIRED("expired while detached"),
-        REPLACED("replaced by a new Start Session"),
-        KILLED("replaced by a Start Session on another node"),
-        FENCED("fenced off: another node holds a newer epoch"),
-        REVOKED("its identity or certificate was revoked");
+        CLIENT_ENDED("ended by the client (clean close, no connection open)", true),
+        EXPIRED("expired while detached", true),
+        REPLACED("replaced by a new Start Session", false),
+        KILLED("replaced by a Start Session on another node", false),
+        FENCED("fenced off: another node holds a newer epoch", false),
+        REVOKED("its identity or certificate was revoked", true);
 
         final String description;
+        /**
+         * Whether the session's record goes with it. Not when another copy replaced or fenced
+         * it: the store holds that copy's record, and a removal fenced by our epoch could only
+         * miss it, or, were the epochs equal, delete the record of a live session.
+         */
+        final boolean removesRecord;
 
-        EndReason(String description) {
+        EndReason(String description, boolean removesRecord) {
             this.description = description;
+            this.removesRecord = removesRecord;
         }
     }
 
@@ -207,7 +214,11 @@ final class RelaySession implements AttachedSession {
         log.infoLimitedPer(source(), Event.SESSION_ENDED, why.description + "; closing " + upstreams.size()
                 + " upstream connections", "reason", why.name());
         closeLocal(false, TransportClose.SESSION_ENDED);
-        relay.sessionEnded(this, record.epoch());
+        if (why.removesRecord) {
+            relay.sessionEnded(this, record.epoch());
+        } else {
+            relay.forget(this);
+        }
     }
 
     /** This node is leaving: close what is local, keep the record for whoever takes over. */

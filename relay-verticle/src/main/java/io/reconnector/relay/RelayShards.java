@@ -28,8 +28,9 @@ import java.util.function.Function;
  * serve its session: that shard bridges it to the one that does ({@link LoopBridge}).
  * <p>
  * What a node counts or decides once lives here, safe to read from any loop: which shard serves
- * each session, the transports per address still in their handshake, the replay guard, the
- * metrics, the cluster's size, and the drain.
+ * each session, which sessions a shard is routing from the store ({@link Arrivals}), the
+ * transports per address still in their handshake, the replay guard, the metrics, the
+ * cluster's size, and the drain.
  */
 final class RelayShards {
     /** Keys of Vert.x's shared random ports, unique in the process (several nodes may run in one, in tests). */
@@ -48,6 +49,7 @@ final class RelayShards {
     /** Transports per source address that have not finished their handshake, on every shard. */
     private final ConcurrentMap<String, Integer> handshaking = new ConcurrentHashMap<>();
     private final ReplayGuard replays = new ReplayGuard();
+    private final Arrivals arrivals = new Arrivals();
     private final AtomicInteger listening = new AtomicInteger();
     private volatile RelayMetrics metrics = new RelayMetrics();
     private volatile Set<Integer> clusterPorts = Set.of();
@@ -210,6 +212,10 @@ final class RelayShards {
 
     ReplayGuard replays() {
         return replays;
+    }
+
+    Arrivals arrivals() {
+        return arrivals;
     }
 
     RelayMetrics metrics() {
