@@ -1,5 +1,6 @@
 package io.reconnector.agent;
 
+import io.reconnector.edge.DelayedAck;
 import io.reconnector.edge.EffectApplier;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
@@ -37,6 +38,7 @@ public final class Agent extends VerticleBase {
     private final Map<Integer, LocalConnection> locals = new HashMap<>();
     private ClientSessionEngine engine;
     private EffectApplier effects;
+    private DelayedAck delayedAck;
     private RelayLink link;
     private int boundSocksPort = -1;
     private int boundHttpProxyPort = -1;
@@ -80,6 +82,11 @@ public final class Agent extends VerticleBase {
         engine = new ClientSessionEngine(clientId, options.engineConfig());
         effects = new EffectApplier(engine, new AgentEffects(this));
         link = new RelayLink(this);
+        delayedAck = new DelayedAck(vertx, engine, () -> {
+            if (link.attached()) {
+                run(engine.flush());
+            }
+        });
         WakeDetector wake = new WakeDetector(options.deadAfter().toMillis());
         vertx.setPeriodic(options.engineConfig().tickMillis(), id -> {
             long away = wake.tick(System.currentTimeMillis(), System.nanoTime());
@@ -198,12 +205,17 @@ public final class Agent extends VerticleBase {
         return engine;
     }
 
+    DelayedAck delayedAck() {
+        return delayedAck;
+    }
+
     RelayLink link() {
         return link;
     }
 
     void run(List<Effect> produced) {
         effects.run(produced);
+        delayedAck.effectsApplied();
         if (allClosed != null && engine.connectionCount() == 0) {
             allClosed.tryComplete();
         }

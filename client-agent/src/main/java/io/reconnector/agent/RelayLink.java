@@ -292,7 +292,7 @@ final class RelayLink {
         @Override
         public void onReadBatchEnd() {
             if (transport == this) {
-                agent.run(agent.engine().flush());
+                agent.delayedAck().readBatchEnded();
             }
         }
 

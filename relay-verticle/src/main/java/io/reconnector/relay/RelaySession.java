@@ -1,5 +1,6 @@
 package io.reconnector.relay;
 
+import io.reconnector.edge.DelayedAck;
 import io.reconnector.edge.EffectApplier;
 import io.reconnector.edge.Event;
 import io.reconnector.edge.EventLog;
@@ -63,6 +64,7 @@ final class RelaySession implements AttachedSession {
     final UpstreamTable upstreams;
     final RecordReplicator replicator;
     private final EffectApplier effects;
+    private final DelayedAck delayedAck;
     private SessionRecord record;
     private SessionTransport transport;
     private State state = State.HOME;
@@ -82,6 +84,11 @@ final class RelaySession implements AttachedSession {
         RelaySessionEffects side = new RelaySessionEffects(this);
         this.upstreams = new UpstreamTable(side);
         this.effects = new EffectApplier(engine, side);
+        this.delayedAck = new DelayedAck(relay.vertx(), engine, () -> {
+            if (transport != null && state == State.HOME) {
+                run(engine.flush());
+            }
+        });
         this.replicator = new RecordReplicator(relay.vertx(), relay.store(),
                 relay.options().cluster().replicationInterval().toMillis(), relay::now, side);
     }
@@ -149,7 +156,7 @@ final class RelaySession implements AttachedSession {
     @Override
     public void readBatchEnded(SessionTransport t) {
         if (t == transport) {
-            run(engine.flush());
+            delayedAck.readBatchEnded();
         }
     }
 
@@ -351,6 +358,7 @@ final class RelaySession implements AttachedSession {
 
     void run(List<Effect> produced) {
         effects.run(produced);
+        delayedAck.effectsApplied();
         if (draining) {
             closeIfIdleWhileDraining();
         }

@@ -176,6 +176,10 @@ final class Receiver {
         }
     }
 
+    boolean ackOwed() {
+        return ackDue && s.attached();
+    }
+
     /** Sends the coalesced Ack if one is owed. */
     void flushAck() {
         if (ackDue) {

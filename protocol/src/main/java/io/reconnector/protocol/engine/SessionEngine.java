@@ -43,6 +43,7 @@ public abstract class SessionEngine {
         this.state = new SessionState(clientId, config);
         this.sender = new Sender(state);
         this.receiver = new Receiver(state, sender);
+        state.owedAck = receiver::flushAck;
         this.liveness = new Liveness(state);
         this.receiver.setSide(new Receiver.Side() {
             @Override
@@ -160,6 +161,15 @@ public abstract class SessionEngine {
     /** Bytes this side holds of its local sockets' data: read and not framed, or sent and not acked. */
     public final long bufferedBytes() {
         return sender.buffered();
+    }
+
+    /**
+     * Whether an Ack is owed for what was received. The edge sends it with {@link #flush}
+     * soon after a batch of input: at once, or a little later (within a few milliseconds, as
+     * PROTOCOL.md allows), when anything this engine sends meanwhile carries it anyway.
+     */
+    public final boolean ackOwed() {
+        return receiver.ackOwed();
     }
 
     /** The edge has handled a batch of input: send the coalesced Ack now. */

@@ -22,6 +22,10 @@ final class SessionState {
     /** The transport's write queue is full: frame nothing more, read nothing more, until it drains. */
     boolean congested;
     private List<Effect> effects = new ArrayList<>();
+    /** A frame went out since the last drain: an owed Ack rides along with it. */
+    private boolean sentSinceDrain;
+    /** Sends the Ack owed, if one is (the receiver's); set once by the engine. */
+    Runnable owedAck = () -> { };
 
     SessionState(long clientId, EngineConfig config) {
         this.clientId = clientId;
@@ -49,10 +53,20 @@ final class SessionState {
     void send(Frame f) {
         effects.add(new Effect.Send(f));
         sentSinceTick = true;
+        sentSinceDrain = true;
     }
 
-    /** The effects produced since the last drain, in order. */
+    /**
+     * The effects produced since the last drain, in order. When they send anything, an Ack
+     * still owed goes with them, in the same write: an edge holds a coalesced Ack back a
+     * little after a read, and the answer to what it read usually follows sooner (a request's
+     * response, a NewConnection's Connected), so the peer wakes once for both.
+     */
     List<Effect> drain() {
+        if (sentSinceDrain) {
+            owedAck.run();
+            sentSinceDrain = false;
+        }
         if (effects.isEmpty()) {
             return List.of();
         }

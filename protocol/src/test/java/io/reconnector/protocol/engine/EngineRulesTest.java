@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,9 +49,9 @@ class EngineRulesTest {
         assertEquals(List.of(new SessionStarted(7, Serial16.NONE)), sent(s.start(0)));
         List<Effect> open = s.receive(new NewConnection(0, 1, LOCAL, 80));
         long token = ((Effect.OpenUpstream) open.get(0)).token();
-        assertEquals(List.of(new Connected(0, 1, 16)), sent(s.upstreamConnected(1, token)));
+        assertEquals(List.of(new Connected(0, 1, 16), new Ack(0, 16)), sent(s.upstreamConnected(1, token)),
+                "Connected carries the Ack of the New Connection");
         s.receive(new Ack(0, 16));
-        s.flush(); // acks the New Connection
         return s;
     }
 
@@ -89,6 +90,21 @@ class EngineRulesTest {
         List<Frame> reAck = sent(s.flush());
         assertEquals(1, reAck.size());
         assertEquals(1, ((Ack) reAck.get(0)).messageId(), "the duplicate is acked again");
+    }
+
+    @Test
+    void anOwedAckWaitsForTheEdgeOrRidesWithTheNextFrameSent() {
+        ServerSessionEngine s = serverWithOpenConnection();
+        assertFalse(s.ackOwed(), "nothing received since the last Ack");
+        List<Effect> request = s.receive(new Data(1, 1, 16, Buffer.buffer("ping")));
+        assertEquals(List.of(), sent(request), "a read alone sends nothing: the edge decides when to flush");
+        assertTrue(s.ackOwed());
+        List<Effect> response = s.write(1, Buffer.buffer("pong"));
+        // (The Ack grants from what it acks: 4 bytes not yet written upstream leave 15 units.)
+        assertEquals(List.of(new Data(1, 1, 16, Buffer.buffer("pong")), new Ack(1, 15)), sent(response),
+                "the response carries the Ack of the request, in the same write");
+        assertFalse(s.ackOwed(), "and the Ack is not owed any more");
+        assertEquals(List.of(), sent(s.flush()), "so a flush after it sends nothing");
     }
 
     @Test
@@ -151,7 +167,8 @@ class EngineRulesTest {
         List<Effect> over = s.receive(new Data(2, 1, 16, Buffer.buffer(new byte[1])));
         assertTrue(over.stream().noneMatch(e -> e instanceof Effect.Deliver), "the excess is dropped");
         assertInstanceOf(Effect.CloseConnection.class, over.get(0));
-        assertEquals(List.of(new ConnectionClosed(1, 1)), sent(over));
+        assertEquals(List.of(new ConnectionClosed(1, 1), new Ack(2, 0)), sent(over),
+                "closed, and the Ack of the excess rides along (the connection's window is gone)");
         assertEquals(SessionEngine.Link.ATTACHED, s.link(), "the transport stays up");
     }
 
@@ -161,7 +178,7 @@ class EngineRulesTest {
         assertTrue(s.receive(new ConnectionEof(1, 1)).contains(new Effect.DeliverEof(1)));
         List<Effect> late = s.receive(new Data(2, 1, 16, Buffer.buffer("late")));
         assertTrue(late.stream().noneMatch(e -> e instanceof Effect.Deliver));
-        assertEquals(List.of(new ConnectionClosed(1, 1)), sent(late));
+        assertEquals(List.of(new ConnectionClosed(1, 1), new Ack(2, 0)), sent(late));
     }
 
     @Test
