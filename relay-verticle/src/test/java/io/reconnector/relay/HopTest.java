@@ -3,7 +3,6 @@ package io.reconnector.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.reconnector.edge.HostPort;
 import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -47,22 +45,14 @@ class HopTest {
     private static Relay other;
     private static Upstream upstream;
 
-    /** Both nodes hold one cluster secret, as a cluster's nodes do. */
-    private static final ClusterOptions CLUSTER = ClusterOptions.single();
-
-    private static RelayOptions node(String name) {
-        return RelayOptions.singleNode(new HostPort("127.0.0.1", 0), List.of(AddressRule.parse("127.0.0.0/8")),
-                List.of(), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, name)
-                .withCluster(CLUSTER);
-    }
 
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
         upstream = new Upstream();
         InMemorySessionStore store = new InMemorySessionStore();
         Directory.Local directory = new Directory.Local();
-        home = new Relay(node("A"), store, directory);
-        other = new Relay(node("B"), store, directory);
+        home = new Relay(InProcessNodes.node("A"), store, directory);
+        other = new Relay(InProcessNodes.node("B"), store, directory);
         vertx.deployVerticle(home).compose(x -> vertx.deployVerticle(other)).onComplete(ctx.succeedingThenComplete());
     }
 
@@ -178,7 +168,7 @@ class HopTest {
 
     @Test
     void thePeerPortRefusesAGenuineHeaderPlayedAgain() throws Exception {
-        byte[] header = headerBytes(CLUSTER.keys().key(io.reconnector.store.ClusterKeys.Purpose.HOP_PREAMBLE),
+        byte[] header = headerBytes(InProcessNodes.CLUSTER.keys().key(io.reconnector.store.ClusterKeys.Purpose.HOP_PREAMBLE),
                 new PeerPreamble.Peer("127.0.0.1", 5555, "127.0.0.1", home.port(), ""));
         try (RawClient genuine = new RawClient(home.peerPort())) {
             genuine.sendBytes(header);

@@ -1,6 +1,5 @@
 package io.reconnector.relay;
 
-import io.reconnector.edge.HostPort;
 import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class MoveRaceTest {
     private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
-    private static final ClusterOptions CLUSTER = ClusterOptions.single();
     private static final HoldingStore store = new HoldingStore();
     private static Relay a;
     private static Relay b;
@@ -74,18 +71,12 @@ class MoveRaceTest {
         }
     }
 
-    private static RelayOptions node(String name) {
-        return RelayOptions.singleNode(new HostPort("127.0.0.1", 0), List.of(AddressRule.parse("127.0.0.0/8")),
-                List.of(), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(3), 64 * 1024, name)
-                .withCluster(CLUSTER);
-    }
-
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) throws Exception {
         upstream = new Upstream();
         Directory.Local directory = new Directory.Local();
-        a = new Relay(node("A"), store, directory);
-        b = new Relay(node("B"), store, directory);
+        a = new Relay(InProcessNodes.node("A"), store, directory);
+        b = new Relay(InProcessNodes.node("B"), store, directory);
         vertx.deployVerticle(a).compose(x -> vertx.deployVerticle(b)).onComplete(ctx.succeedingThenComplete());
     }
 
