@@ -107,7 +107,7 @@ final class RelayLink {
                     agent.run(agent.engine().transportCongested(congested));
                 }
             });
-            // The decoder copies what it keeps: reads are lent to it, not copied first.
+            // Reads are lent to the decoder, and its frames to the engine (FrameDecoder).
             transport.pipe.lendReads().listen(transport);
             transport.pipe.resume();
             agent.run(agent.engine().attach(System.currentTimeMillis()));
@@ -308,6 +308,7 @@ final class RelayLink {
 
         @Override
         public void onClosed(Throwable cause) {
+            decoder.discard(); // the pieces of a frame that will never be complete
             if (closed != null) {
                 closed.tryComplete();
             }

@@ -1,5 +1,6 @@
 package io.reconnector.edge;
 
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.engine.Effect;
 import io.reconnector.protocol.engine.SessionEngine;
 import io.reconnector.protocol.frame.SequencedFrame;
@@ -77,10 +78,16 @@ public final class EffectApplier implements Effect.Handler {
 
     /** Carries out {@code effects} (and whatever they cause), in order. */
     public void run(List<Effect> effects) {
-        queue.addAll(effects);
         if (running) {
-            return; // the loop below gets to them after what the engine produced before them
+            // The loop below gets to them after what the engine produced before them, after the
+            // call that lent a payload to the engine may have returned: those are copied.
+            for (Effect e : effects) {
+                queue.add(e instanceof Effect.Deliver d ? new Effect.Deliver(d.connectionId(),
+                        Buffer.buffer(d.data().length()).appendBuffer(d.data())) : e);
+            }
+            return;
         }
+        queue.addAll(effects);
         running = true;
         try {
             Effect e;
@@ -110,8 +117,15 @@ public final class EffectApplier implements Effect.Handler {
         if (pipe == null) {
             return; // closed meanwhile: the engine has been told
         }
-        int n = e.data().length();
-        pipe.write(e.data()).onSuccess(v -> {
+        Buffer data = e.data();
+        int n = data.length();
+        // The payload is a view of the transport's read, lent for this call (FrameDecoder).
+        // Written as it is, it keeps that read until the write is done: fine when it goes out
+        // now and is most of the read; otherwise a copy of its own size (a destination that
+        // reads slowly would keep whole reads for every small payload queued to it).
+        Buffer own = pipe.writesDone() && Payloads.worthKeeping(data) ? Payloads.retain(data)
+                : TransportBuffers.copyOf(data);
+        pipe.writeOwned(own).onSuccess(v -> {
             side.delivered(id, n);
             if (side.socket(id) == pipe) {
                 run(engine.consumed(id, n));

@@ -281,6 +281,11 @@ public final class SocketPipe {
         return lastWrite;
     }
 
+    /** Everything written so far has gone to the kernel: a write now is likely done at once. */
+    public boolean writesDone() {
+        return lastWrite.isComplete();
+    }
+
     /** Sends our FIN once everything written so far has gone out. */
     public void shutdownOutput() {
         if (outputShut || closed) {

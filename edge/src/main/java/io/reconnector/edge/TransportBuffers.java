@@ -1,7 +1,13 @@
 package io.reconnector.edge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PoolChunkListMetric;
+import io.netty.buffer.PoolChunkMetric;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.reconnector.protocol.Payloads;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The pool of the sockets whose reads are kept rather than copied: transports
@@ -20,6 +26,12 @@ public final class TransportBuffers {
     private TransportBuffers() {
     }
 
+    /** A copy of {@code b} in pooled direct memory of its size: the caller releases it ({@link Payloads}). */
+    static Buffer copyOf(Buffer b) {
+        ByteBuf bytes = Payloads.byteBuf(b);
+        return BufferInternal.buffer(POOL.directBuffer(bytes.readableBytes()).writeBytes(bytes, 0, b.length()));
+    }
+
     /**
      * Buffers taken from the pool and not given back. Each event loop caches some it was given
      * back, for reuse, and those count too: to count only what is held, run
@@ -29,6 +41,23 @@ public final class TransportBuffers {
         long n = 0;
         for (PoolArenaMetric arena : POOL.metric().directArenas()) {
             n += arena.numActiveAllocations();
+        }
+        return n;
+    }
+
+    /**
+     * The bytes of the pool's memory cut into buffers (to its 8 KiB pages; what loops cache for
+     * reuse counts, as for {@link #buffersInUse}, and so do a few pages the pool keeps cut for
+     * small buffers): a read kept alive counts whole, whatever part of it is still needed.
+     */
+    public static long bytesInUse() {
+        long n = 0;
+        for (PoolArenaMetric arena : POOL.metric().directArenas()) {
+            for (PoolChunkListMetric list : arena.chunkLists()) {
+                for (PoolChunkMetric chunk : list) {
+                    n += chunk.chunkSize() - chunk.freeBytes();
+                }
+            }
         }
         return n;
     }

@@ -53,6 +53,30 @@ public final class Payloads {
         return BufferInternal.buffer(all);
     }
 
+    /**
+     * Whether keeping a reference to {@code b} (rather than a copy) costs little memory: its
+     * bytes are at least an eighth of the memory the reference keeps alive (the whole reads it is
+     * a slice of). A one-byte payload in a 64 KiB read is worth a copy.
+     */
+    public static boolean worthKeeping(Buffer b) {
+        return (long) b.length() * KEEP_RATIO >= memoryBehind(byteBuf(b));
+    }
+
+    private static final int KEEP_RATIO = 8;
+
+    /** The bytes a reference to {@code b} keeps alive: the buffers it is a view of, whole. */
+    static long memoryBehind(ByteBuf b) {
+        if (b instanceof CompositeByteBuf parts) {
+            long n = 0;
+            for (int i = 0; i < parts.numComponents(); i++) {
+                n += memoryBehind(parts.internalComponent(i));
+            }
+            return n;
+        }
+        ByteBuf under = b.unwrap(); // a slice's or a view's buffer; null for one that owns its memory
+        return under == null ? b.capacity() : memoryBehind(under);
+    }
+
     /** Gives up this holder's reference to {@code b} (nothing for a Vert.x heap buffer). */
     public static void release(Buffer b) {
         byteBuf(b).release();

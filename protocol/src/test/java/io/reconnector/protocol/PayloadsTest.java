@@ -1,6 +1,7 @@
 package io.reconnector.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -10,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Payloads} reaches through Vert.x's unreleasable views to the reference count that
@@ -79,5 +81,39 @@ class PayloadsTest {
         Payloads.release(slice);
         assertEquals("still", slice.toString());
         assertFalse(Payloads.byteBuf(heap).isDirect());
+    }
+
+    /** A payload is kept as a view only if it is at least an eighth of the memory the view keeps alive. */
+    @Test
+    void aViewIsWorthKeepingOnlyForMostOfTheMemoryItHolds() {
+        ByteBuf read = POOL.directBuffer(64 * 1024, 64 * 1024).writeZero(64 * 1024);
+        Buffer whole = BufferInternal.buffer(read);
+        try {
+            assertFalse(Payloads.worthKeeping(whole.slice(0, 1)), "one byte of a 64 KiB read");
+            assertFalse(Payloads.worthKeeping(whole.slice(0, 8 * 1024 - 1)));
+            assertTrue(Payloads.worthKeeping(whole.slice(0, 8 * 1024)), "an eighth");
+            assertTrue(Payloads.worthKeeping(whole));
+        } finally {
+            read.release();
+        }
+    }
+
+    /** A frame split across two reads keeps both alive: both count. */
+    @Test
+    void aViewOfSeveralReadsCountsThemAll() {
+        ByteBuf first = POOL.directBuffer(64 * 1024, 64 * 1024).writeZero(64 * 1024);
+        ByteBuf second = POOL.directBuffer(64 * 1024, 64 * 1024).writeZero(64 * 1024);
+        CompositeByteBuf frame = POOL.compositeDirectBuffer(2)
+                .addComponent(true, first.retainedSlice(60 * 1024, 4 * 1024))
+                .addComponent(true, second.retainedSlice(0, 11 * 1024));
+        first.release();
+        second.release();
+        try {
+            assertFalse(Payloads.worthKeeping(BufferInternal.buffer(frame)), "15 KiB of 128 KiB");
+            frame.addComponent(true, POOL.directBuffer(8 * 1024, 8 * 1024).writeZero(8 * 1024));
+            assertTrue(Payloads.worthKeeping(BufferInternal.buffer(frame)), "23 KiB of 136 KiB");
+        } finally {
+            frame.release();
+        }
     }
 }

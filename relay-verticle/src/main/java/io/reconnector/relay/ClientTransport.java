@@ -80,8 +80,8 @@ final class ClientTransport implements PipeListener, SessionTransport {
                 session.congested(this, congested);
             }
         });
-        // The decoder copies what it keeps (payloads, a frame split across reads): reads are
-        // lent to it, not copied first. A hop writes each read on as it is (HopPipe).
+        // Reads are lent to the decoder, and its frames to the session (FrameDecoder): a payload
+        // is written on as it came unless kept. A hop writes each read on as it is (HopPipe).
         pipe.lendReads().listen(this);
         pipe.resume();
         long deadline = relay.options().deadAfter().toMillis();
@@ -166,7 +166,7 @@ final class ClientTransport implements PipeListener, SessionTransport {
             return;
         }
         if (session == null) {
-            early.add(f);
+            early.add(f.kept()); // kept past this read: a payload only lent to us is copied
             if (early.size() > MAX_EARLY_FRAMES) {
                 close(TransportClose.TOO_MANY_EARLY_FRAMES, "");
             }
@@ -227,7 +227,9 @@ final class ClientTransport implements PipeListener, SessionTransport {
             f.writeTo(sent);
         }
         early = null;
-        sent.appendBuffer(decoder.takeBuffered());
+        Buffer partial = decoder.takeBuffered();
+        sent.appendBuffer(partial);
+        Payloads.release(partial);
         hop = new HopPipe(this, pipe, new SocketPipe(home));
         relay.hopStarted(this);
         hop.start(PeerPreamble.encode(relay.keys().key(ClusterKeys.Purpose.HOP_PREAMBLE), new PeerPreamble.Peer(
@@ -259,6 +261,7 @@ final class ClientTransport implements PipeListener, SessionTransport {
     public void onClosed(Throwable cause) {
         boolean wasClosed = closed;
         closed = true;
+        decoder.discard(); // the pieces of a frame that will never be complete
         relay.transportClosed(this);
         handshakeOver();
         relay.vertx().cancelTimer(handshakeTimer);

@@ -53,7 +53,7 @@ final class LoopBridge implements AttachedSession, SessionTransport {
 
     @Override
     public void receive(SessionTransport t, Frame f) {
-        inbound.add(f);
+        inbound.add(f.kept()); // handled on the other loop, after the read it came in is released
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.reconnector.relay;
 
 import io.reconnector.protocol.ProtocolException;
+import io.reconnector.protocol.ProtocolViolation;
 import io.reconnector.protocol.engine.SessionSnapshot;
 import io.reconnector.protocol.frame.ConnectionEof;
 import io.reconnector.protocol.frame.Data;
@@ -22,8 +23,13 @@ final class RecordCodec {
         List<SequencedFrame> unacked = new ArrayList<>();
         FrameDecoder decoder = new FrameDecoder();
         for (byte[] bytes : r.unackedServerFrames()) {
+            // One whole frame per array: its payload is a view of that array, which is ours and
+            // nobody reuses, so the frame may be kept past the decoder's call without a copy.
             try {
                 decoder.feed(Buffer.buffer(bytes), f -> unacked.add((SequencedFrame) f));
+                if (decoder.buffered() > 0) {
+                    throw new ProtocolException(ProtocolViolation.MALFORMED, "a stored frame is cut short");
+                }
             } catch (ProtocolException | ClassCastException e) {
                 throw new IllegalStateException("session " + r.clientId() + " has a corrupt record", e);
             }

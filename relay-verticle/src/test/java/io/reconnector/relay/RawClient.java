@@ -82,7 +82,7 @@ public final class RawClient implements AutoCloseable {
             if (n < 0) {
                 throw new AssertionError("the relay closed the transport while we waited for " + type.getSimpleName());
             }
-            decoder.feed(Buffer.buffer(Arrays.copyOf(buf, n)), frames::add);
+            decoder.feed(Buffer.buffer(Arrays.copyOf(buf, n)), f -> frames.add(f.kept()));
         }
     }
 

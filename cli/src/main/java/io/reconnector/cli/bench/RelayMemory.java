@@ -164,7 +164,7 @@ final class RelayMemory {
                 if (n < 0) {
                     throw new IOException("the relay closed the transport");
                 }
-                decoder.feed(Buffer.buffer().appendBytes(buf, 0, n), frames::add);
+                decoder.feed(Buffer.buffer().appendBytes(buf, 0, n), f -> frames.add(f.kept()));
             }
         }
 

@@ -4,8 +4,9 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Either direction: bytes of one connection (1 to 65,535 of them) and the sender's receive
- * window on that connection. The payload buffer is owned by the frame: nobody writes to it
- * after the frame is built.
+ * window on that connection. Nobody writes to the payload buffer after the frame is built; a
+ * decoded frame's payload is a view of the read it came in, lent for the decoder's call
+ * ({@link #kept}).
  */
 public record Data(int messageId, int connectionId, int window, Buffer payload) implements SequencedFrame {
     public Data {
@@ -19,6 +20,12 @@ public record Data(int messageId, int connectionId, int window, Buffer payload) 
             throw new IllegalArgumentException("data payload is " + payload.length()
                     + " bytes; a frame carries at most " + FrameType.MAX_DATA_LENGTH);
         }
+    }
+
+    /** A copy of the payload on the heap, owing nothing to the read it came in. */
+    @Override
+    public Data kept() {
+        return new Data(messageId, connectionId, window, Buffer.buffer(payload.length()).appendBuffer(payload));
     }
 
     public int length() {

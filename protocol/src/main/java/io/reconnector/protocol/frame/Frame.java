@@ -25,6 +25,14 @@ public sealed interface Frame permits StartSession, ReconnectSession, SessionSta
     /** Appends the encoded frame to {@code out}. */
     void writeTo(Buffer out);
 
+    /**
+     * This frame, valid after the call that lent it returns ({@link FrameDecoder}): a Data frame
+     * with a copy of its payload, any other frame as it is (its fields are values).
+     */
+    default Frame kept() {
+        return this;
+    }
+
     /** The frame as a fresh buffer. */
     default Buffer encode() {
         Buffer out = Buffer.buffer(encodedSize());

@@ -1,8 +1,12 @@
 package io.reconnector.protocol.frame;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.function.Consumer;
 
@@ -11,21 +15,35 @@ import java.util.function.Consumer;
  * sizes, and it emits whole frames in order.
  *
  * <p>Framing (how many bytes make the next frame) is decided here from the code byte and, for
- * Data, the length field; {@link FrameParser} then reads the fields of a complete frame. Only
- * the bytes of the frame not yet complete are kept between chunks, so the decoder holds at
- * most one frame ({@link FrameType#MAX_FRAME_SIZE}) plus the chunk being fed. An unknown code
- * byte is a protocol error; after one, the decoder refuses further input (the transport is to
- * be closed).
+ * Data, the length field; {@link FrameParser} then reads the fields of a complete frame. Nothing
+ * is copied: a Data payload is a view of the chunk it came in, or, for a frame split across
+ * chunks, of the pieces of them the decoder kept (references to them, not copies). A frame is
+ * therefore <em>lent</em> to the sink: valid during the call, and whoever keeps it past the call
+ * takes a reference of its own ({@link io.reconnector.protocol.Payloads#retain}) or
+ * {@link Frame#kept a copy}. Between chunks only the pieces of the one frame not yet complete
+ * are held; a frame that comes in more than {@link #MAX_HELD_PIECES} pieces (a peer dribbling
+ * bytes) is copied into one buffer instead, so held pieces never pin more than that many
+ * reads. An unknown code byte is a protocol error; after one, the decoder refuses further input
+ * (the transport is to be closed). The owner calls {@link #discard} when its transport ends.
  */
 public final class FrameDecoder {
+    /** Pieces a held frame is kept in before they are copied together. */
+    static final int MAX_HELD_PIECES = 16;
     /** Returned by {@link #frameSize} while too few bytes are there to tell. */
     private static final int NEED_MORE = -1;
 
-    private Buffer partial;
+    /**
+     * The first bytes of the frame not yet complete, null when none: references to its pieces
+     * (a composite), or a copy of them once it came in too many.
+     */
+    private ByteBuf held;
+    /** {@link #held} as Vert.x reads it, by absolute index from 0. */
+    private Buffer heldView;
     private boolean failed;
 
     /**
-     * Decodes as many whole frames as {@code chunk} completes, handing each to {@code sink}.
+     * Decodes as many whole frames as {@code chunk} completes, handing each to {@code sink}, which
+     * may use the frame only during the call (see the class comment).
      *
      * @throws ProtocolException on an unknown code; frames before it have been emitted
      */
@@ -34,53 +52,82 @@ public final class FrameDecoder {
             throw new IllegalStateException("decoder already failed; close the transport");
         }
         try {
-            int pos = partial == null ? 0 : completeHeld(chunk, sink);
+            int pos = held == null ? 0 : completeHeld(chunk, sink);
             int end = chunk.length();
             while (true) {
                 int size = frameSize(chunk, pos, end);
                 if (size == NEED_MORE || pos + size > end) {
                     break;
                 }
-                sink.accept(parse(chunk, pos, size, false));
+                sink.accept(parse(chunk, pos, size));
                 pos += size;
             }
             if (pos < end) {
-                partial = holding(chunk, pos, end);
+                hold(chunk, pos, end - pos);
             }
         } catch (ProtocolException e) {
             failed = true;
-            partial = null;
+            discard();
             throw e;
         }
     }
 
     /**
      * Adds to the held frame only what of {@code chunk} belongs to it, and emits it once whole:
-     * the frames after it are then read from the chunk itself, not copied along with it.
+     * the frames after it are then read from the chunk itself.
      *
      * @return how many bytes of {@code chunk} went to the held frame
      */
     private int completeHeld(Buffer chunk, Consumer<? super Frame> sink) throws ProtocolException {
         int used = 0;
         while (true) {
-            int size = frameSize(partial, 0, partial.length());
-            if (size != NEED_MORE && partial.length() == size) {
-                Buffer whole = partial;
-                partial = null;
-                sink.accept(parse(whole, 0, size, true)); // gathered here: nobody else has it
+            int have = held.readableBytes();
+            int size = frameSize(heldView, 0, have);
+            if (size != NEED_MORE && have == size) {
+                Buffer whole = heldView;
+                ByteBuf pieces = held;
+                held = null;
+                heldView = null;
+                try {
+                    sink.accept(parse(whole, 0, size));
+                } finally {
+                    pieces.release(); // a sink that kept the payload took a reference of its own
+                }
                 return used;
             }
             if (used == chunk.length()) {
                 return used;
             }
-            int want = size == NEED_MORE ? headerSize(partial) : size;
-            int take = Math.min(want - partial.length(), chunk.length() - used);
-            partial.appendBuffer(chunk, used, take);
+            int want = size == NEED_MORE ? headerSize(heldView) : size;
+            int take = Math.min(want - have, chunk.length() - used);
+            hold(chunk, used, take);
             used += take;
-            if (size == NEED_MORE && partial.length() == want) {
-                partial = sized(partial); // the header is in: now the frame's size is known
-            }
         }
+    }
+
+    /**
+     * Keeps {@code length} bytes of {@code chunk} from {@code from} as the held frame's next
+     * piece: a reference to them while the frame has come in few pieces, a copy after that.
+     */
+    private void hold(Buffer chunk, int from, int length) {
+        ByteBuf in = Payloads.byteBuf(chunk);
+        if (held == null) {
+            held = in.alloc().compositeBuffer(MAX_HELD_PIECES); // pooled when the chunks are
+        } else if (held instanceof CompositeByteBuf pieces && pieces.numComponents() == MAX_HELD_PIECES) {
+            // A dribbling peer: the pieces so far into one buffer that grows as bytes come
+            // (doubling: each byte is copied a bounded number of times), then copies of the rest.
+            ByteBuf one = pieces.alloc().buffer(Math.min(2 * pieces.readableBytes(), FrameType.MAX_FRAME_SIZE),
+                    FrameType.MAX_FRAME_SIZE);
+            one.writeBytes(pieces);
+            pieces.release();
+            held = one;
+        }
+        if (held instanceof CompositeByteBuf pieces) {
+            pieces.addComponent(true, in.retainedSlice(from, length));
+        } else {
+            held.writeBytes(in, from, length);
+        }
+        heldView = BufferInternal.buffer(held);
     }
 
     /**
@@ -92,40 +139,29 @@ public final class FrameDecoder {
         return FrameType.ofCode(held.getUnsignedByte(0)).size();
     }
 
-    /** {@code held} moved to a buffer with room for its whole frame (a copy of a header, at most). */
-    private static Buffer sized(Buffer held) throws ProtocolException {
-        int size = frameSize(held, 0, held.length());
-        if (size == NEED_MORE || size == held.length()) {
-            return held;
-        }
-        Buffer b = Buffer.buffer(size);
-        b.appendBuffer(held);
-        return b;
-    }
-
     /**
-     * A buffer for the incomplete frame at {@code pos}, holding its bytes so far, with room for
-     * the whole frame when its size is known, so the chunks that complete it are appended without
-     * the buffer growing (each growth would copy everything gathered so far again).
+     * Hands over the bytes held for a frame not yet complete (a buffer holding references to
+     * them: the caller releases it with {@link io.reconnector.protocol.Payloads#release}).
      */
-    private static Buffer holding(Buffer in, int pos, int end) throws ProtocolException {
-        int have = end - pos;
-        int size = frameSize(in, pos, end);
-        Buffer b = Buffer.buffer(size == NEED_MORE ? FrameType.DATA.size() : size);
-        b.appendBuffer(in, pos, have);
-        return b;
-    }
-
-    /** Hands over (and forgets) the bytes held for a frame not yet complete. */
     public Buffer takeBuffered() {
-        Buffer b = partial == null ? Buffer.buffer() : partial;
-        partial = null;
+        Buffer b = held == null ? Buffer.buffer() : heldView;
+        held = null;
+        heldView = null;
         return b;
     }
 
     /** Bytes held for a frame not yet complete. */
     public int buffered() {
-        return partial == null ? 0 : partial.length();
+        return held == null ? 0 : held.readableBytes();
+    }
+
+    /** Gives back what is held for a frame not yet complete: the transport has ended. */
+    public void discard() {
+        if (held != null) {
+            held.release();
+            held = null;
+            heldView = null;
+        }
     }
 
     /** A named New Connection: its header, then as many name bytes as its length byte says. */
@@ -142,9 +178,9 @@ public final class FrameDecoder {
      * get wrong within a well-sized frame is an extension's host name, which is then a protocol
      * error (the transport closes), not an exception for whoever feeds the decoder.
      */
-    private static Frame parse(Buffer in, int pos, int size, boolean ours) throws ProtocolException {
+    private static Frame parse(Buffer in, int pos, int size) throws ProtocolException {
         try {
-            return FrameParser.parse(in, pos, size, ours);
+            return FrameParser.parse(in, pos, size);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ProtocolViolation.MALFORMED, e.getMessage());
         }

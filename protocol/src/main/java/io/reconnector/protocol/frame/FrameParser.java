@@ -52,10 +52,9 @@ final class FrameParser {
 
     /**
      * The frame of {@code size} bytes at {@code start}; its code is one {@link FrameType} defines.
-     * {@code ours}: {@code in} is the decoder's own buffer, holding this frame and nothing else,
-     * which a Data payload may then keep instead of a copy.
+     * A Data payload is a view of {@code in}, not a copy: valid for as long as {@code in} is.
      */
-    static Frame parse(Buffer in, int start, int size, boolean ours) {
+    static Frame parse(Buffer in, int start, int size) {
         FrameType type = FrameType.ofCode(in.getUnsignedByte(start));
         FrameParser p = new FrameParser(in, start + 1);
         return switch (type) {
@@ -71,11 +70,11 @@ final class FrameParser {
             case CONNECTION_EOF -> new ConnectionEof(p.u16(), p.u16());
             case CONNECTION_CLOSED -> new ConnectionClosed(p.u16(), p.u16());
             case ACK -> new Ack(p.u16(), p.u16());
-            case DATA -> p.dataOrKeepalive(start, size, ours);
+            case DATA -> p.dataOrKeepalive();
         };
     }
 
-    private Frame dataOrKeepalive(int start, int size, boolean ours) {
+    private Frame dataOrKeepalive() {
         int messageId = u16();
         int connectionId = u16();
         int window = u16();
@@ -83,16 +82,6 @@ final class FrameParser {
         if (length == 0) {
             return new Keepalive(messageId, connectionId, window);
         }
-        if (ours && start == 0 && size == in.length()) {
-            // A frame the decoder gathered across reads in a buffer of its own: the payload keeps
-            // nothing alive but its header, and no transport writes to it.
-            return new Data(messageId, connectionId, window, in.slice(pos, size));
-        }
-        // A copy, not a slice: a slice would keep the whole chunk it came in alive for as long as
-        // the payload waits, so a peer sending one-byte Data frames among other frames could
-        // make us hold far more than the window counts; and the chunk may be a read buffer only
-        // lent to the decoder. One copy, onto the heap (getBuffer would make two; copy() of a
-        // pooled direct chunk would take pooled memory nobody releases).
-        return new Data(messageId, connectionId, window, Buffer.buffer(length).appendBuffer(in, pos, length));
+        return new Data(messageId, connectionId, window, in.slice(pos, pos + length));
     }
 }

@@ -176,8 +176,8 @@ final class LossyLink {
         List<Frame> out = new ArrayList<>(1);
         try {
             int half = bytes.length() / 2;
-            decoder.feed(bytes.getBuffer(0, half), out::add);
-            decoder.feed(bytes.getBuffer(half, bytes.length()), out::add);
+            decoder.feed(bytes.getBuffer(0, half), g -> out.add(g.kept()));
+            decoder.feed(bytes.getBuffer(half, bytes.length()), g -> out.add(g.kept()));
         } catch (ProtocolException e) {
             throw new AssertionError(e);
         }

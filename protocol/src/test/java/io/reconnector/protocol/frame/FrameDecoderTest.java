@@ -1,8 +1,11 @@
 package io.reconnector.protocol.frame;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.reconnector.protocol.ProtocolException;
 import io.reconnector.protocol.ProtocolViolation;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -46,7 +49,7 @@ class FrameDecoderTest {
         FrameDecoder decoder = new FrameDecoder();
         List<Frame> out = new ArrayList<>();
         for (int i = 0; i < all.length(); i++) {
-            decoder.feed(all.getBuffer(i, i + 1), out::add);
+            decoder.feed(all.getBuffer(i, i + 1), f -> out.add(f.kept()));
             assertTrue(decoder.buffered() <= FrameType.DATA.size() + FrameType.MAX_DATA_LENGTH);
         }
         assertEquals(sample(), out);
@@ -56,7 +59,7 @@ class FrameDecoderTest {
     @Test
     void manyFramesInOneChunk() throws ProtocolException {
         List<Frame> out = new ArrayList<>();
-        new FrameDecoder().feed(concat(sample()), out::add);
+        new FrameDecoder().feed(concat(sample()), f -> out.add(f.kept()));
         assertEquals(sample(), out);
     }
 
@@ -65,27 +68,33 @@ class FrameDecoderTest {
         Buffer all = concat(List.of(new Ack(1, 2), new StartSession(3)));
         FrameDecoder decoder = new FrameDecoder();
         List<Frame> out = new ArrayList<>();
-        decoder.feed(all.getBuffer(0, 7), out::add); // Ack (5) + 2 bytes of Start
+        decoder.feed(all.getBuffer(0, 7), f -> out.add(f.kept())); // Ack (5) + 2 bytes of Start
         assertEquals(List.of(new Ack(1, 2)), out);
         assertEquals(2, decoder.buffered());
-        decoder.feed(all.getBuffer(7, all.length()), out::add);
+        decoder.feed(all.getBuffer(7, all.length()), f -> out.add(f.kept()));
         assertEquals(List.of(new Ack(1, 2), new StartSession(3)), out);
     }
 
     @Test
     void zeroLengthDataIsAKeepaliveNotData() throws ProtocolException {
         List<Frame> out = new ArrayList<>();
-        new FrameDecoder().feed(Buffer.buffer(new byte[] {0x1f, 0, 5, 0, 2, 0, 1, 0, 0}), out::add);
+        new FrameDecoder().feed(Buffer.buffer(new byte[] {0x1f, 0, 5, 0, 2, 0, 1, 0, 0}), f -> out.add(f.kept()));
         assertEquals(List.of(new Keepalive(5, 2, 1)), out);
     }
 
+    /** No copy: the payload the sink gets is the chunk's own memory; a kept frame owes it nothing. */
     @Test
-    void theDecodedPayloadDoesNotAliasTheChunk() throws ProtocolException {
+    void aPayloadIsLentFromItsChunkAndAKeptFrameIsACopy() throws ProtocolException {
         Buffer chunk = new Data(0, 1, 1, Buffer.buffer("abc")).encode();
-        List<Frame> out = new ArrayList<>();
-        new FrameDecoder().feed(chunk, out::add);
+        List<Frame> lent = new ArrayList<>();
+        List<Frame> kept = new ArrayList<>();
+        new FrameDecoder().feed(chunk, f -> {
+            lent.add(f);
+            kept.add(f.kept());
+        });
         chunk.setByte(9, (byte) 'z'); // the transport reuses its buffers
-        assertEquals(Buffer.buffer("abc"), ((Data) out.get(0)).payload());
+        assertEquals(Buffer.buffer("zbc"), ((Data) lent.get(0)).payload(), "a view of the chunk");
+        assertEquals(Buffer.buffer("abc"), ((Data) kept.get(0)).payload(), "a copy");
     }
 
     @Test
@@ -93,11 +102,11 @@ class FrameDecoderTest {
         Buffer chunk = concat(List.of(new Ack(1, 1), new StartSession(2))).appendByte((byte) 0x7e);
         List<Frame> out = new ArrayList<>();
         FrameDecoder decoder = new FrameDecoder();
-        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.feed(chunk, out::add));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.feed(chunk, f -> out.add(f.kept())));
         assertEquals(ProtocolViolation.UNKNOWN_CODE, e.violation());
         assertTrue(e.getMessage().contains("0x7e"), e.getMessage());
         assertEquals(List.of(new Ack(1, 1), new StartSession(2)), out);
-        assertThrows(IllegalStateException.class, () -> decoder.feed(Buffer.buffer(new byte[] {1}), out::add));
+        assertThrows(IllegalStateException.class, () -> decoder.feed(Buffer.buffer(new byte[] {1}), f -> out.add(f.kept())));
     }
 
     @Test
@@ -108,9 +117,9 @@ class FrameDecoderTest {
             for (int cut = 0; cut < bytes.length(); cut += (cut < 16 || cut > bytes.length() - 16) ? 1 : 997) {
                 FrameDecoder decoder = new FrameDecoder();
                 List<Frame> out = new ArrayList<>();
-                decoder.feed(bytes.getBuffer(0, cut), out::add);
+                decoder.feed(bytes.getBuffer(0, cut), g -> out.add(g.kept()));
                 assertEquals(List.of(), out, f + " cut at " + cut);
-                decoder.feed(bytes.getBuffer(cut, bytes.length()), out::add);
+                decoder.feed(bytes.getBuffer(cut, bytes.length()), g -> out.add(g.kept()));
                 assertEquals(List.of(f), out);
             }
         }
@@ -132,9 +141,9 @@ class FrameDecoderTest {
                     .appendUnsignedShort(80).appendUnsignedByte((short) name.length).appendBytes(name);
             FrameDecoder decoder = new FrameDecoder();
             List<Frame> out = new ArrayList<>();
-            decoder.feed(frame.getBuffer(0, frame.length() - 1), out::add); // not all in yet: waits
+            decoder.feed(frame.getBuffer(0, frame.length() - 1), f -> out.add(f.kept())); // not all in yet: waits
             ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> decoder.feed(frame.getBuffer(frame.length() - 1, frame.length()), out::add),
+                    () -> decoder.feed(frame.getBuffer(frame.length() - 1, frame.length()), f -> out.add(f.kept())),
                     "name '" + bad + "'");
             assertEquals(io.reconnector.protocol.ProtocolViolation.MALFORMED, e.violation());
             assertEquals(List.of(), out);
@@ -183,39 +192,86 @@ class FrameDecoderTest {
         int cut2 = first.encodedSize() + second.encodedSize() + 5;
         FrameDecoder d = new FrameDecoder();
         List<Frame> out = new ArrayList<>();
-        d.feed(stream.slice(0, cut1).copy(), out::add);
+        d.feed(stream.slice(0, cut1).copy(), f -> out.add(f.kept()));
         assertEquals(cut1, d.buffered());
-        d.feed(stream.slice(cut1, cut2).copy(), out::add);
+        d.feed(stream.slice(cut1, cut2).copy(), f -> out.add(f.kept()));
         assertEquals(List.of(first, second), out);
         assertEquals(5, d.buffered(), "only the third frame's first bytes are held");
-        d.feed(stream.slice(cut2, stream.length()).copy(), out::add);
+        d.feed(stream.slice(cut2, stream.length()).copy(), f -> out.add(f.kept()));
         assertEquals(List.of(first, second, third), out);
         assertEquals(0, d.buffered());
     }
 
     /**
      * The transports lend their read buffers to the decoder (pooled, direct, released when the
-     * call returns): every frame must survive its chunk's release, wherever the cuts fall.
+     * call returns). Wherever the cuts fall, the sink gets every frame whole, a frame it keeps
+     * survives the chunks it came in being released and scribbled over, and once the stream
+     * is decoded the decoder holds no reference to any of them.
      */
     @Test
-    void framesOutliveTheLentChunksTheyCameIn() throws Exception {
+    void framesLentFromReleasedChunksAreWholeAndNothingStaysHeld() throws Exception {
         List<Frame> sent = sample();
         Buffer stream = concat(sent);
         for (int chunk : new int[] {1, 7, 1000, 40_000, stream.length()}) {
+            io.netty.buffer.PooledByteBufAllocator pool = new io.netty.buffer.PooledByteBufAllocator(true);
             FrameDecoder d = new FrameDecoder();
             List<Frame> out = new ArrayList<>();
             for (int pos = 0; pos < stream.length(); pos += chunk) {
                 int end = Math.min(stream.length(), pos + chunk);
-                io.netty.buffer.ByteBuf lent = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(end - pos);
+                ByteBuf lent = pool.directBuffer(end - pos);
                 lent.writeBytes(stream.getBytes(pos, end));
-                d.feed(io.vertx.core.internal.buffer.BufferInternal.buffer(lent), out::add);
+                d.feed(BufferInternal.buffer(lent), f -> out.add(f.kept()));
                 // Released, then scribbled over by the next use of the same pooled memory.
                 lent.release();
-                io.netty.buffer.ByteBuf reuse = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(end - pos);
+                ByteBuf reuse = pool.directBuffer(end - pos);
                 reuse.writeZero(end - pos);
                 reuse.release();
             }
             assertEquals(sent, out, "chunks of " + chunk + " bytes");
+            pool.trimCurrentThreadCache();
+            long inUse = pool.metric().directArenas().stream().mapToLong(a -> a.numActiveAllocations()).sum();
+            assertEquals(0, inUse, "pooled buffers still held after chunks of " + chunk + " bytes");
         }
+    }
+
+    /**
+     * A frame split across reads is kept as references to the reads, not copied, but a peer
+     * dribbling it a byte per read cannot make the decoder keep more than
+     * {@link FrameDecoder#MAX_HELD_PIECES} reads alive: past that, the pieces are copied.
+     */
+    @Test
+    void aFrameSplitAcrossReadsKeepsTheReadsUntilItComesInTooManyPieces() throws Exception {
+        Data frame = new Data(1, 1, 64, Buffer.buffer(new byte[300]));
+        Buffer stream = frame.encode();
+        FrameDecoder d = new FrameDecoder();
+        List<ByteBuf> reads = new ArrayList<>();
+        List<Frame> out = new ArrayList<>();
+        for (int pos = 0; pos < stream.length(); pos++) {
+            ByteBuf read = Unpooled.directBuffer(1).writeByte(stream.getByte(pos));
+            reads.add(read);
+            d.feed(BufferInternal.buffer(read), f -> out.add(f.kept()));
+            read.release();
+            long alive = reads.stream().filter(r -> r.refCnt() > 0).count();
+            if (pos < FrameDecoder.MAX_HELD_PIECES) {
+                assertEquals(pos + 1, alive, "the first pieces are the reads themselves");
+            } else {
+                assertEquals(0, alive, "past the limit, copies: no read is kept");
+            }
+        }
+        assertEquals(List.of(frame), out);
+    }
+
+    /** A transport that ends mid-frame: {@link FrameDecoder#discard} gives the reads back. */
+    @Test
+    void discardReleasesTheReadsOfAnIncompleteFrame() throws Exception {
+        Buffer stream = new Data(1, 1, 64, Buffer.buffer(new byte[3000])).encode();
+        ByteBuf first = Unpooled.directBuffer(1000).writeBytes(stream.getBytes(0, 1000));
+        FrameDecoder d = new FrameDecoder();
+        d.feed(BufferInternal.buffer(first), f -> { });
+        first.release();
+        assertEquals(1, first.refCnt(), "the decoder keeps the read, not a copy of it");
+        d.discard();
+        assertEquals(0, first.refCnt());
+        assertEquals(0, d.buffered());
     }
 }
