@@ -82,8 +82,7 @@ public final class EffectApplier implements Effect.Handler {
             // The loop below gets to them after what the engine produced before them, after the
             // call that lent a payload to the engine may have returned: those are copied.
             for (Effect e : effects) {
-                queue.add(e instanceof Effect.Deliver d ? new Effect.Deliver(d.connectionId(),
-                        Buffer.buffer(d.data().length()).appendBuffer(d.data())) : e);
+                queue.add(e instanceof Effect.Deliver d ? new Effect.Deliver(d.connectionId(), Payloads.heapCopy(d.data())) : e);
             }
             return;
         }

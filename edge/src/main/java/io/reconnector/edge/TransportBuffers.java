@@ -1,6 +1,5 @@
 package io.reconnector.edge;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PoolChunkListMetric;
 import io.netty.buffer.PoolChunkMetric;
@@ -28,8 +27,7 @@ public final class TransportBuffers {
 
     /** A copy of {@code b} in pooled direct memory of its size: the caller releases it ({@link Payloads}). */
     static Buffer copyOf(Buffer b) {
-        ByteBuf bytes = Payloads.byteBuf(b);
-        return BufferInternal.buffer(POOL.directBuffer(bytes.readableBytes()).writeBytes(bytes, 0, b.length()));
+        return BufferInternal.buffer(POOL.directBuffer(b.length()).writeBytes(Payloads.byteBuf(b), 0, b.length()));
     }
 
     /**

@@ -54,6 +54,14 @@ public final class Payloads {
     }
 
     /**
+     * A copy of {@code b} on the heap, owing nothing to the memory {@code b} is a view of.
+     * Not {@code b.copy()}: for a view of pooled memory that takes pooled memory nobody releases.
+     */
+    public static Buffer heapCopy(Buffer b) {
+        return Buffer.buffer(b.length()).appendBuffer(b);
+    }
+
+    /**
      * Whether keeping a reference to {@code b} (rather than a copy) costs little memory: its
      * bytes are at least an eighth of the memory the reference keeps alive (the whole reads it is
      * a slice of). A one-byte payload in a 64 KiB read is worth a copy.

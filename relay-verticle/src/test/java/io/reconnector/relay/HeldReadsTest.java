@@ -1,8 +1,6 @@
 package io.reconnector.relay;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.reconnector.edge.HostPort;
-import io.reconnector.edge.TransportBuffers;
 import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
@@ -12,7 +10,6 @@ import io.reconnector.protocol.frame.NewConnection;
 import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,13 +83,8 @@ class HeldReadsTest {
         return destination.getLocalPort();
     }
 
-    /** The pool's buffers in use, with every loop's cache given back first (so only held ones count). */
     private long buffersHeld() {
-        for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            loop.submit(TransportBuffers::trimThreadCache).syncUninterruptibly();
-        }
-        TransportBuffers.trimThreadCache();
-        return TransportBuffers.buffersInUse();
+        return PoolCounts.buffersHeld(vertx);
     }
 
     private RawClient connectToDestination(Relay relay, long clientId, int port) throws Exception {

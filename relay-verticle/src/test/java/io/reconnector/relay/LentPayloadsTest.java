@@ -1,8 +1,6 @@
 package io.reconnector.relay;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.reconnector.edge.HostPort;
-import io.reconnector.edge.TransportBuffers;
 import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.Connected;
@@ -16,7 +14,6 @@ import io.reconnector.protocol.frame.SessionStarted;
 import io.reconnector.protocol.frame.StartSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.VertxInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,23 +68,12 @@ class LentPayloadsTest {
         return relay;
     }
 
-    /** The pool's buffers in use, with every loop's cache given back first (so only held ones count). */
     private long buffersHeld() {
-        trimCaches();
-        return TransportBuffers.buffersInUse();
+        return PoolCounts.buffersHeld(vertx);
     }
 
-    /** The pool's memory in buffers in use (to its pages), every loop's cache given back first. */
     private long bytesHeld() {
-        trimCaches();
-        return TransportBuffers.bytesInUse();
-    }
-
-    private void trimCaches() {
-        for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            loop.submit(TransportBuffers::trimThreadCache).syncUninterruptibly();
-        }
-        TransportBuffers.trimThreadCache();
+        return PoolCounts.bytesHeld(vertx);
     }
 
     /** A destination that reads everything until the relay's FIN and hands it over. */

@@ -1,5 +1,6 @@
 package io.reconnector.protocol.frame;
 
+import io.reconnector.protocol.Payloads;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -25,7 +26,7 @@ public record Data(int messageId, int connectionId, int window, Buffer payload) 
     /** A copy of the payload on the heap, owing nothing to the read it came in. */
     @Override
     public Data kept() {
-        return new Data(messageId, connectionId, window, Buffer.buffer(payload.length()).appendBuffer(payload));
+        return new Data(messageId, connectionId, window, Payloads.heapCopy(payload));
     }
 
     public int length() {

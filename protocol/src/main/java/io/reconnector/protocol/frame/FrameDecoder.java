@@ -37,8 +37,6 @@ public final class FrameDecoder {
      * (a composite), or a copy of them once it came in too many.
      */
     private ByteBuf held;
-    /** {@link #held} as Vert.x reads it, by absolute index from 0. */
-    private Buffer heldView;
     private boolean failed;
 
     /**
@@ -81,15 +79,14 @@ public final class FrameDecoder {
     private int completeHeld(Buffer chunk, Consumer<? super Frame> sink) throws ProtocolException {
         int used = 0;
         while (true) {
-            int have = held.readableBytes();
-            int size = frameSize(heldView, 0, have);
+            Buffer view = BufferInternal.buffer(held); // Vert.x reads it by absolute index from 0
+            int have = view.length();
+            int size = frameSize(view, 0, have);
             if (size != NEED_MORE && have == size) {
-                Buffer whole = heldView;
                 ByteBuf pieces = held;
                 held = null;
-                heldView = null;
                 try {
-                    sink.accept(parse(whole, 0, size));
+                    sink.accept(parse(view, 0, size));
                 } finally {
                     pieces.release(); // a sink that kept the payload took a reference of its own
                 }
@@ -98,7 +95,7 @@ public final class FrameDecoder {
             if (used == chunk.length()) {
                 return used;
             }
-            int want = size == NEED_MORE ? headerSize(heldView) : size;
+            int want = size == NEED_MORE ? headerSize(view) : size;
             int take = Math.min(want - have, chunk.length() - used);
             hold(chunk, used, take);
             used += take;
@@ -127,7 +124,6 @@ public final class FrameDecoder {
         } else {
             held.writeBytes(in, from, length);
         }
-        heldView = BufferInternal.buffer(held);
     }
 
     /**
@@ -144,9 +140,8 @@ public final class FrameDecoder {
      * them: the caller releases it with {@link io.reconnector.protocol.Payloads#release}).
      */
     public Buffer takeBuffered() {
-        Buffer b = held == null ? Buffer.buffer() : heldView;
+        Buffer b = held == null ? Buffer.buffer() : BufferInternal.buffer(held);
         held = null;
-        heldView = null;
         return b;
     }
 
@@ -160,7 +155,6 @@ public final class FrameDecoder {
         if (held != null) {
             held.release();
             held = null;
-            heldView = null;
         }
     }
 
