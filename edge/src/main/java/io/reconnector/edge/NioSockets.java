@@ -2,7 +2,9 @@ package io.reconnector.edge;
 
 import io.netty.channel.Channel;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.socket.DuplexChannel;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -12,6 +14,16 @@ import java.nio.channels.SocketChannel;
 /** {@link SocketPipe}'s way to the JDK socket under a Netty NIO channel, for its half-close. */
 final class NioSockets {
     private NioSockets() {
+    }
+
+    /** Sends the channel's FIN: on the JDK socket under it where there is one ({@link #jdkChannel}). */
+    static void sendFin(Channel channel) throws IOException {
+        SocketChannel jdk = jdkChannel(channel);
+        if (jdk != null) {
+            jdk.shutdownOutput();
+        } else if (channel instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        }
     }
 
     /**

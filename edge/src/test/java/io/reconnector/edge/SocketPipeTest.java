@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,6 +100,45 @@ class SocketPipeTest {
             assertEquals("still writing", new String(in.readAllBytes()), "our bytes, then our FIN");
             assertEquals("closed", events.poll(5, TimeUnit.SECONDS), "both directions done: the socket closes");
         }
+    }
+
+    /**
+     * Once the peer's FIN is read, nothing more can come: the loop stops watching the socket for
+     * reads. Left watched, epoll reports it (readable, at its end) on every wait until Netty drops
+     * the interest itself two turns of the loop later: two wasted wake-ups on every connection a
+     * peer half-closes first (a relay's destination answering our FIN, an application closing
+     * before its answer came). A resume (the far end's window opening) does not watch it again,
+     * and writing goes on.
+     */
+    @Test
+    void afterThePeersFinTheSocketIsNoLongerWatchedForReading() throws Exception {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            SocketPipe p = accept();
+            Channel ch = channel(p);
+            onLoop(p::resume);
+            client.getOutputStream().write("last".getBytes());
+            client.shutdownOutput();
+            assertEquals("data:last", events.poll(5, TimeUnit.SECONDS));
+            assertEquals("eof", events.poll(5, TimeUnit.SECONDS));
+            assertFalse(onLoopGet(() -> ch.config().isAutoRead()), "no longer watched for reads after the FIN");
+            onLoop(() -> {
+                p.pause();
+                p.resume();
+            });
+            assertFalse(onLoopGet(() -> ch.config().isAutoRead()), "a resume after the FIN does not watch it again");
+            onLoop(() -> {
+                p.write(Buffer.buffer("the answer"));
+                p.shutdownOutput();
+            });
+            assertEquals("the answer", new String(client.getInputStream().readAllBytes()), "writing went on");
+            assertEquals("closed", events.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    private <T> T onLoopGet(java.util.function.Supplier<T> s) throws Exception {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> f.complete(s.get()));
+        return f.get(5, TimeUnit.SECONDS);
     }
 
     /**
