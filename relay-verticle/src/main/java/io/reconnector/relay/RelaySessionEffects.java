@@ -3,6 +3,8 @@ package io.reconnector.relay;
 import io.reconnector.edge.EffectApplier;
 import io.reconnector.edge.Errnos;
 import io.reconnector.edge.Event;
+import io.reconnector.edge.Failures;
+import io.reconnector.edge.HostPort;
 import io.reconnector.edge.SocketPipe;
 import io.reconnector.protocol.Payloads;
 import io.reconnector.protocol.engine.Effect;
@@ -158,7 +160,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
 
     /** What a New Connection asked for, as HOST:PORT (an IPv6 address in brackets). */
     private static String destination(Effect.OpenUpstream o) {
-        return new io.reconnector.edge.HostPort(o.destination().toString(), o.port()).toString();
+        return new HostPort(o.destination().toString(), o.port()).toString();
     }
 
     private static void closeIfOpen(Future<SocketPipe> dialled) {
@@ -241,7 +243,15 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     }
 
     @Override
-    public void closed(UpstreamTable.Upstream u) {
+    public void closed(UpstreamTable.Upstream u, boolean abort, Throwable cause) {
+        if (abort) {
+            // The client hears only "aborted by the peer"; the reason is known here alone.
+            ConnectionRecord r = u.record();
+            String to = new HostPort(r.address(), r.port()).toString();
+            String why = cause == null ? "closed before its end" : Failures.human(cause);
+            session.log.infoLimited(Event.CONNECTION_ABORTED, "connection " + u.id + " to " + to
+                    + " aborted by the destination: " + why, "connection_id", u.id, "destination", to, "error", why);
+        }
         session.replicator.changed();
         session.run(session.engine.localClosed(u.id));
     }

@@ -25,7 +25,11 @@ final class UpstreamTable {
 
         void eof(Upstream u);
 
-        void closed(Upstream u);
+        /**
+         * The socket closed. {@code abort} when that came before the destination's FIN: it reset
+         * the connection or failed ({@code cause}, null when it is not known).
+         */
+        void closed(Upstream u, boolean abort, Throwable cause);
     }
 
     /** One connection: recorded from the moment it is asked for, with a socket once dialled. */
@@ -35,6 +39,7 @@ final class UpstreamTable {
         final long dialToken;
         private ConnectionRecord record;
         private SocketPipe pipe;
+        private boolean eofSeen;
 
         private Upstream(int id, long dialToken, ConnectionRecord record) {
             this.id = id;
@@ -72,6 +77,7 @@ final class UpstreamTable {
 
         @Override
         public void onEof() {
+            eofSeen = true;
             if (current()) {
                 events.eof(this);
             }
@@ -81,7 +87,7 @@ final class UpstreamTable {
         public void onClosed(Throwable cause) {
             if (current()) {
                 byId.remove(id);
-                events.closed(this);
+                events.closed(this, !eofSeen, cause);
             }
         }
     }

@@ -8,7 +8,9 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +108,38 @@ class RelayFaultsTest {
             assertTrue(t.relay.alive());
             assertEquals(0, t.agent.count(Event.RELAY_LOST), "the agent's transport was never touched; agent:\n"
                     + t.agent.output());
+        }
+    }
+
+    /**
+     * A destination that resets a connection: the application's connection ends, and the relay
+     * says which connection, to where and why (the client is told only "aborted by the peer").
+     * The relay used to say it only at debug, so a reset seen in a benchmark could not be traced.
+     */
+    @Test
+    void aDestinationsResetIsLoggedWithItsCause() throws Exception {
+        try (ServerSocket destination = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + destination.getLocalPort()))) {
+            int relayMark = t.relay.mark();
+            try (Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
+                app.setSoTimeout(20_000);
+                app.getOutputStream().write(1);
+                try (Socket accepted = destination.accept()) {
+                    assertEquals(1, accepted.getInputStream().read(), "the byte went through");
+                    accepted.setSoLinger(true, 0); // the close below sends a reset
+                }
+                int end;
+                try {
+                    end = app.getInputStream().read();
+                } catch (java.net.SocketException e) {
+                    end = -1; // a reset is an end too
+                }
+                assertEquals(-1, end, "the application's connection ended");
+            }
+            JsonObject said = t.relay.awaitFrom(relayMark, Event.CONNECTION_ABORTED, e -> true, WAIT);
+            assertEquals("127.0.0.1:" + destination.getLocalPort(), said.getString("destination"), said.encode());
+            assertTrue(said.getString("error").contains("reset"), said.encode());
+            assertTrue(said.getString("message").contains("aborted by the destination"), said.encode());
         }
     }
 
