@@ -39,6 +39,14 @@ public final class RelayMetrics {
     /** Bytes through the relay: up is client to destination, down the way back. */
     public enum Direction { UP, DOWN }
 
+    /** Which end cut an upstream connection short (before its end, with a reset or a failure). */
+    public enum AbortedBy {
+        /** The destination reset it, or its socket failed. */
+        DESTINATION,
+        /** The client aborted it (its application reset), or broke the protocol's rules on it. */
+        CLIENT
+    }
+
     private final MeterRegistry registry;
     private final Counter sessionsStarted;
     private final Counter resumes;
@@ -54,6 +62,7 @@ public final class RelayMetrics {
     private final Map<Limits.Limit, Counter> limitRefusals = new EnumMap<>(Limits.Limit.class);
     private final Map<ProtocolViolation, Counter> protocolErrors = new EnumMap<>(ProtocolViolation.class);
     private final Map<Direction, Counter> bytes = new EnumMap<>(Direction.class);
+    private final Map<AbortedBy, Counter> aborts = new EnumMap<>(AbortedBy.class);
     /** One set of levels per event loop's shard; the gauges show their sums. */
     private final List<Levels> levels = new CopyOnWriteArrayList<>();
 
@@ -93,6 +102,10 @@ public final class RelayMetrics {
             bytes.put(d, Counter.builder("reconnector.bytes").tag("direction", d.name().toLowerCase()).baseUnit("bytes")
                     .description("application bytes relayed").register(registry));
         }
+        for (AbortedBy by : AbortedBy.values()) {
+            aborts.put(by, Counter.builder("reconnector.connections.aborted").tag("by", by.name().toLowerCase())
+                    .description("upstream connections cut short, by the end that did it").register(registry));
+        }
         Gauge.builder("reconnector.sessions", this, m -> m.sum(l -> l.attached)).tag("state", "attached")
                 .description("sessions homed here, by whether a transport is attached").register(registry);
         Gauge.builder("reconnector.sessions", this, m -> m.sum(l -> l.detached)).tag("state", "detached")
@@ -129,6 +142,10 @@ public final class RelayMetrics {
 
     void connectionOpened() {
         connectionsOpened.increment();
+    }
+
+    void connectionAborted(AbortedBy by) {
+        aborts.get(by).increment();
     }
 
     void connectionDenied() {
@@ -231,6 +248,10 @@ public final class RelayMetrics {
 
     public long refusedBy(Limits.Limit l) {
         return (long) limitRefusals.get(l).count();
+    }
+
+    public long connectionsAborted(AbortedBy by) {
+        return (long) aborts.get(by).count();
     }
 
     public long protocolErrors() {

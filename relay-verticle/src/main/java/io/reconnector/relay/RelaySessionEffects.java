@@ -48,6 +48,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         UpstreamTable.Upstream u = session.upstreams.remove(why.connectionId());
         session.replicator.changed();
         if (!why.graceful()) {
+            relay().metrics().connectionAborted(RelayMetrics.AbortedBy.CLIENT);
             session.log.infoLimited(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
                     + why.reason().description(), "connection_id", why.connectionId(), "reason", why.reason().name());
         }
@@ -245,6 +246,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
     @Override
     public void closed(UpstreamTable.Upstream u, boolean abort, Throwable cause) {
         if (abort) {
+            relay().metrics().connectionAborted(RelayMetrics.AbortedBy.DESTINATION);
             // The client hears only "aborted by the peer"; the reason is known here alone.
             ConnectionRecord r = u.record();
             String to = new HostPort(r.address(), r.port()).toString();

@@ -5,6 +5,7 @@ import io.reconnector.protocol.Serial16;
 import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
+import io.reconnector.protocol.frame.ConnectionClosed;
 import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.reconnector.protocol.frame.NewConnection;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -208,6 +212,52 @@ class RelaySocketTest {
         try (RawClient again = new RawClient(relay.port())) {
             again.send(new ReconnectSession(id, Serial16.NONE));
             assertEquals(new SessionRejected(id), again.next(SessionRejected.class), "the session has ended");
+        }
+    }
+
+    /**
+     * A destination that resets: the client is sent Connection Closed, and the relay counts the
+     * abort as the destination's (and only once: not again as the client's when it acks the Closed).
+     */
+    @Test
+    void aDestinationsResetIsCountedAsTheDestinations() throws Exception {
+        long byDestination = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION);
+        long byClient = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT);
+        try (ServerSocket resetting = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             RawClient c = new RawClient(relay.port())) {
+            c.send(new StartSession(CLIENT_IDS.incrementAndGet()));
+            c.next(SessionStarted.class);
+            c.send(new NewConnection(0, 1, LOOPBACK, resetting.getLocalPort()));
+            Connected connected = c.next(Connected.class);
+            c.send(new Ack(connected.messageId(), 256), new Data(1, 1, 256, Buffer.buffer("x")));
+            try (Socket s = resetting.accept()) {
+                assertEquals('x', s.getInputStream().read());
+                s.setSoLinger(true, 0); // the close sends a reset
+            }
+            ConnectionClosed closed = c.next(ConnectionClosed.class);
+            assertEquals(1, closed.connectionId());
+            c.send(new Ack(closed.messageId(), 0));
+            // One more round trip: the relay has handled that Ack when the answer comes.
+            c.send(new NewConnection(2, 2, LOOPBACK, upstream.port()));
+            c.next(Connected.class);
+            assertEquals(byDestination + 1, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION));
+            assertEquals(byClient, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT));
+        }
+    }
+
+    /** The client aborts a connection (Closed before its EOF): counted as the client's. */
+    @Test
+    void aClientsAbortIsCountedAsTheClients() throws Exception {
+        long byDestination = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION);
+        long byClient = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT);
+        int index = upstream.accepted.get();
+        try (RawClient c = startWithEcho(CLIENT_IDS.incrementAndGet())) {
+            java.util.concurrent.atomic.AtomicBoolean ended = upstream.connection(index);
+            c.send(new ConnectionClosed(1, 1));
+            await("the relay resets the destination's connection").atMost(5, TimeUnit.SECONDS).untilTrue(ended);
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT) == byClient + 1);
+            assertEquals(byDestination, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION));
         }
     }
 }
