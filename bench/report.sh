@@ -49,6 +49,8 @@ many() { # loops, key: the median over that configuration's runs
   echo "| iperf3 runs that failed and were tried again (a second failure records 0) | $(wc -l < "$WORK/iperf-failures") |"
   sr=$(values "connections per second (SOCKS5)" reconnector | median); sd=$(values "connections per second (SOCKS5)" ssh | median)
   echo "| connections per second through SOCKS5: reconnector / ssh -D (ratio; reconnector / ssh -L's forward) | $(fmt "$sr") ($(values "connections per second (SOCKS5)" reconnector | spread)) / $(fmt "$sd") ($(values "connections per second (SOCKS5)" ssh | spread)) ($(ratio "$sr" "$sd"); $(ratio "$sr" "$(values "connections per second (forward)" ssh | median)")) |"
+  cr=$(values "CPU per connection set up, both hops (µs)" reconnector | median); cs=$(values "CPU per connection set up, both hops (µs)" ssh | median)
+  echo "| CPU per connection set up (connect, 1-byte echo, close), both hops: agent + relay / ssh + sshd (µs; ratio) | $(fmt "$cr") ($(values "CPU per connection set up, both hops (µs)" reconnector | spread)) / $(fmt "$cs") ($(values "CPU per connection set up, both hops (µs)" ssh | spread)) ($(ratio "$cr" "$cs")) |"
   up_on=$(values "throughput up, 1 conn (Mbit/s)" reconnector | median); up_off=$(values "throughput up, 1 conn (Mbit/s)" "replication off" | median)
   echo "| throughput up, replication on / off (Mbit/s) | $(fmt "$up_on") / $(fmt "$up_off") (ratio $(ratio "$up_on" "$up_off")) |"
   fw=$(values "throughput up, 1 conn (Mbit/s)" forwarded | median)

@@ -27,7 +27,7 @@ import java.util.List;
  * <pre>
  * echo-server PORT                  echo every byte back (latency, connection rate, idle targets)
  * latency PORT COUNT                1-byte round trips on one connection: p50/p99/p99.9 in µs
- * connect-rate PORT SECONDS         connect, 1-byte echo, close, as fast as possible: per second
+ * connect-rate PORT SECONDS         connect, 1-byte echo, close, as fast as possible: per second (and how many, warm-up included)
  * socks-connect-rate SOCKSPORT HOST PORT SECONDS   the same through a SOCKS5 proxy
  * idle PORT COUNT                   open COUNT connections, print "open", hold until stdin closes
  * proxy LISTENPORT HOST:PORT        a TCP proxy; stdin lines "target HOST:PORT" / "reset" steer it
@@ -112,8 +112,10 @@ public final class BenchTool {
     private static void connectRate(int port, double seconds, String socks, String host, int targetPort) throws IOException {
         // This client's own first second runs interpreted: it is not what is being measured.
         long warm = System.nanoTime() + CLIENT_WARM_UP_NANOS;
+        long warming = 0;
         while (System.nanoTime() < warm) {
             connectOnce(port, socks, host, targetPort);
+            warming++;
         }
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long done = 0;
@@ -122,7 +124,8 @@ public final class BenchTool {
             connectOnce(port, socks, host, targetPort);
             done++;
         }
-        System.out.printf("per_second=%.0f%n", done / ((System.nanoTime() - start) / 1e9));
+        // All of them, the warm-up's too: what the processes on the path spent CPU on.
+        System.out.printf("per_second=%.0f connections=%d%n", done / ((System.nanoTime() - start) / 1e9), warming + done);
     }
 
     /** Connect, (SOCKS5 handshake,) one byte there and back, close. */
