@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.reconnector.protocol.ProtocolViolation;
+import io.reconnector.protocol.engine.CloseReason;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -39,12 +40,19 @@ public final class RelayMetrics {
     /** Bytes through the relay: up is client to destination, down the way back. */
     public enum Direction { UP, DOWN }
 
-    /** Which end cut an upstream connection short (before its end, with a reset or a failure). */
+    /** Who cut an upstream connection short (before its end, with a reset or a failure). */
     public enum AbortedBy {
         /** The destination reset it, or its socket failed. */
         DESTINATION,
-        /** The client aborted it (its application reset), or broke the protocol's rules on it. */
-        CLIENT
+        /** The client aborted it (its application reset it). */
+        CLIENT,
+        /** The relay, because the client broke the protocol's rules on it (data past its window or after its EOF). */
+        PROTOCOL;
+
+        /** Who cut it, when the session engine closed it for {@code reason} (not a graceful one). */
+        static AbortedBy of(CloseReason reason) {
+            return reason == CloseReason.ABORTED_BY_PEER ? CLIENT : PROTOCOL;
+        }
     }
 
     private final MeterRegistry registry;

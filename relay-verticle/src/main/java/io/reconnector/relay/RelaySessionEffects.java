@@ -48,7 +48,7 @@ final class RelaySessionEffects implements EffectApplier.Side, UpstreamTable.Eve
         UpstreamTable.Upstream u = session.upstreams.remove(why.connectionId());
         session.replicator.changed();
         if (!why.graceful()) {
-            relay().metrics().connectionAborted(RelayMetrics.AbortedBy.CLIENT);
+            relay().metrics().connectionAborted(RelayMetrics.AbortedBy.of(why.reason()));
             session.log.infoLimited(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
                     + why.reason().description(), "connection_id", why.connectionId(), "reason", why.reason().name());
         }

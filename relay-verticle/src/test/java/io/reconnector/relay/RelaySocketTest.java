@@ -6,6 +6,7 @@ import io.reconnector.protocol.frame.Ack;
 import io.reconnector.protocol.frame.ConnectFailed;
 import io.reconnector.protocol.frame.Connected;
 import io.reconnector.protocol.frame.ConnectionClosed;
+import io.reconnector.protocol.frame.ConnectionEof;
 import io.reconnector.protocol.frame.Data;
 import io.reconnector.protocol.frame.Ipv4Address;
 import io.reconnector.protocol.frame.NewConnection;
@@ -249,6 +250,7 @@ class RelaySocketTest {
     @Test
     void aClientsAbortIsCountedAsTheClients() throws Exception {
         long byDestination = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION);
+        long broken = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.PROTOCOL);
         long byClient = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT);
         int index = upstream.accepted.get();
         try (RawClient c = startWithEcho(CLIENT_IDS.incrementAndGet())) {
@@ -258,6 +260,23 @@ class RelaySocketTest {
             await().atMost(5, TimeUnit.SECONDS)
                     .until(() -> relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT) == byClient + 1);
             assertEquals(byDestination, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.DESTINATION));
+            assertEquals(broken, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.PROTOCOL));
+        }
+    }
+
+    /** Data after the client's own EOF: the relay cuts the connection and counts it as a broken rule. */
+    @Test
+    void dataAfterTheClientsEofIsCountedAsABrokenRule() throws Exception {
+        long byClient = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT);
+        long broken = relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.PROTOCOL);
+        int index = upstream.accepted.get();
+        try (RawClient c = startWithEcho(CLIENT_IDS.incrementAndGet())) {
+            java.util.concurrent.atomic.AtomicBoolean ended = upstream.connection(index);
+            c.send(new ConnectionEof(1, 1), new Data(2, 1, 256, Buffer.buffer("too late")));
+            await("the relay resets the destination's connection").atMost(5, TimeUnit.SECONDS).untilTrue(ended);
+            await().atMost(5, TimeUnit.SECONDS)
+                    .until(() -> relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.PROTOCOL) == broken + 1);
+            assertEquals(byClient, relay.metrics().connectionsAborted(RelayMetrics.AbortedBy.CLIENT));
         }
     }
 }
