@@ -24,7 +24,9 @@ final class AgentEffects implements EffectApplier.Side {
     public SocketPipe forget(Effect.CloseConnection why) {
         LocalConnection l = agent.removeLocal(why.connectionId());
         if (!why.graceful()) {
-            agent.log().info(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
+            // Limited: a destination that resets every connection (a server shedding load)
+            // would otherwise write a line per connection into the user's log.
+            agent.log().infoLimited(Event.CONNECTION_ABORTED, "connection " + why.connectionId() + " aborted: "
                     + why.reason().description(), "connection_id", why.connectionId(), "reason", why.reason().name());
         }
         if (l == null) {

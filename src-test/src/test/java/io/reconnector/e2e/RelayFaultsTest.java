@@ -117,7 +117,7 @@ class RelayFaultsTest {
      * The relay used to say it only at debug, so a reset seen in a benchmark could not be traced.
      */
     @Test
-    void aDestinationsResetIsLoggedWithItsCause() throws Exception {
+    void aDestinationsResetIsLoggedWithItsCauseAndManyFillNoLog() throws Exception {
         try (ServerSocket destination = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + destination.getLocalPort()))) {
             int relayMark = t.relay.mark();
@@ -140,6 +140,32 @@ class RelayFaultsTest {
             assertEquals("127.0.0.1:" + destination.getLocalPort(), said.getString("destination"), said.encode());
             assertTrue(said.getString("error").contains("reset"), said.encode());
             assertTrue(said.getString("message").contains("aborted by the destination"), said.encode());
+            t.agent.await(Event.CONNECTION_ABORTED, e -> e.getString("message").contains("aborted by the peer"), WAIT);
+
+            // A destination that resets every connection (a server shedding load) fills neither log.
+            int resets = 25;
+            for (int i = 0; i < resets; i++) {
+                try (Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
+                    app.setSoTimeout(20_000);
+                    app.getOutputStream().write(1);
+                    try (Socket accepted = destination.accept()) {
+                        accepted.getInputStream().read();
+                        accepted.setSoLinger(true, 0);
+                    }
+                    try {
+                        app.getInputStream().read();
+                    } catch (java.net.SocketException e) {
+                        // the reset, passed on
+                    }
+                }
+            }
+            // Each side writes 10 lines a window, then counts, and says how many it left out.
+            for (Proc side : List.of(t.agent, t.relay)) {
+                JsonObject summary = side.await(Event.CONNECTION_ABORTED, e -> e.containsKey("suppressed"), WAIT);
+                assertTrue(summary.getLong("suppressed") > 0, summary.encode());
+                assertTrue(side.count(Event.CONNECTION_ABORTED, e -> !e.containsKey("suppressed")) <= 20,
+                        "at most 10 lines in each of the two windows the resets can span:\n" + side.output());
+            }
         }
     }
 
