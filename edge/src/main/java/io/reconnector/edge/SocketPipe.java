@@ -49,8 +49,6 @@ public final class SocketPipe {
     private boolean paused;
     private boolean eofSeen;
     private boolean eofDeferred;
-    /** The peer's FIN has been read (whether or not handed over yet): nothing more can come. */
-    private boolean inputEnded;
     private boolean closeDeferred;
     /** We asked for the close (close or reset): nothing read after it matters any more. */
     private boolean closing;
@@ -113,7 +111,6 @@ public final class SocketPipe {
         socket.messageHandler(this::deliver);
         socket.eventHandler(event -> {
             if (event instanceof ChannelInputShutdownEvent) {
-                inputEnded = true;
                 stopWatchingInput();
                 if (paused) {
                     eofDeferred = true;
@@ -268,7 +265,7 @@ public final class SocketPipe {
                 closeDeferred = false;
                 finishClose();
             }
-            if (inputEnded) {
+            if (eofSeen || eofDeferred) { // the peer's FIN was read, handed over or not
                 stopWatchingInput(); // Vert.x turns reading on again once its queue empties
             }
         }
@@ -283,9 +280,7 @@ public final class SocketPipe {
      * read after the FIN, and a write still finds a reset.
      */
     private void stopWatchingInput() {
-        if (channel.config().isAutoRead()) {
-            channel.config().setAutoRead(false);
-        }
+        channel.config().setAutoRead(false); // a no-op when it is off already
     }
 
     /** Writes bytes; the future completes once they are handed to the kernel. */

@@ -112,7 +112,7 @@ public final class RelayMetrics {
         }
         for (AbortedBy by : AbortedBy.values()) {
             aborts.put(by, Counter.builder("reconnector.connections.aborted").tag("by", by.name().toLowerCase())
-                    .description("upstream connections cut short, by the end that did it").register(registry));
+                    .description("upstream connections cut short, by who cut them").register(registry));
         }
         Gauge.builder("reconnector.sessions", this, m -> m.sum(l -> l.attached)).tag("state", "attached")
                 .description("sessions homed here, by whether a transport is attached").register(registry);

@@ -121,21 +121,9 @@ class RelayFaultsTest {
         try (ServerSocket destination = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Tunnel t = new Tunnel(List.of(), List.of("--forward", "0:127.0.0.1:" + destination.getLocalPort()))) {
             int relayMark = t.relay.mark();
-            try (Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
-                app.setSoTimeout(20_000);
-                app.getOutputStream().write(1);
-                try (Socket accepted = destination.accept()) {
-                    assertEquals(1, accepted.getInputStream().read(), "the byte went through");
-                    accepted.setSoLinger(true, 0); // the close below sends a reset
-                }
-                int end;
-                try {
-                    end = app.getInputStream().read();
-                } catch (java.net.SocketException e) {
-                    end = -1; // a reset is an end too
-                }
-                assertEquals(-1, end, "the application's connection ended");
-            }
+            ResetSeen first = resetByTheDestination(t, destination);
+            assertEquals(1, first.received(), "the byte went through");
+            assertEquals(-1, first.end(), "the application's connection ended");
             JsonObject said = t.relay.awaitFrom(relayMark, Event.CONNECTION_ABORTED, e -> true, WAIT);
             assertEquals("127.0.0.1:" + destination.getLocalPort(), said.getString("destination"), said.encode());
             assertTrue(said.getString("error").contains("reset"), said.encode());
@@ -145,19 +133,7 @@ class RelayFaultsTest {
             // A destination that resets every connection (a server shedding load) fills neither log.
             int resets = 25;
             for (int i = 0; i < resets; i++) {
-                try (Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
-                    app.setSoTimeout(20_000);
-                    app.getOutputStream().write(1);
-                    try (Socket accepted = destination.accept()) {
-                        accepted.getInputStream().read();
-                        accepted.setSoLinger(true, 0);
-                    }
-                    try {
-                        app.getInputStream().read();
-                    } catch (java.net.SocketException e) {
-                        // the reset, passed on
-                    }
-                }
+                resetByTheDestination(t, destination);
             }
             // Each side writes 10 lines a window, then counts, and says how many it left out.
             for (Proc side : List.of(t.agent, t.relay)) {
@@ -165,6 +141,28 @@ class RelayFaultsTest {
                 assertTrue(summary.getLong("suppressed") > 0, summary.encode());
                 assertTrue(side.count(Event.CONNECTION_ABORTED, e -> !e.containsKey("suppressed")) <= 20,
                         "at most 10 lines in each of the two windows the resets can span:\n" + side.output());
+            }
+        }
+    }
+
+    /** What the destination received, and what the application read after the reset (-1: its end). */
+    private record ResetSeen(int received, int end) {
+    }
+
+    /** One connection through the forward, which the destination resets after its first byte. */
+    private static ResetSeen resetByTheDestination(Tunnel t, ServerSocket destination) throws Exception {
+        try (Socket app = new Socket(InetAddress.getLoopbackAddress(), t.forwardPorts.get(0))) {
+            app.setSoTimeout(20_000);
+            app.getOutputStream().write(1);
+            int received;
+            try (Socket accepted = destination.accept()) {
+                received = accepted.getInputStream().read();
+                accepted.setSoLinger(true, 0); // the close below sends a reset
+            }
+            try {
+                return new ResetSeen(received, app.getInputStream().read());
+            } catch (java.net.SocketException e) {
+                return new ResetSeen(received, -1); // a reset is an end too
             }
         }
     }
