@@ -18,6 +18,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a" || b==0) pri
 many() { # loops, key: the median over that configuration's runs
   grep "^loops=$1 " "$WORK/many" | kv "$2" | median
 }
+loops() { # loops: the median CPU of its busiest loop, second busiest, ... (up to the 4 ManySessions prints)
+  local i out=""
+  for i in $(seq 1 $(($1 < 4 ? $1 : 4))); do out="$out${out:+ + }$(fmt "$(many "$1" "loop${i}_cpu")")"; done
+  echo "$out"
+}
 
 {
   echo "# Benchmarks, $DATE"
@@ -66,6 +71,7 @@ many() { # loops, key: the median over that configuration's runs
   echo "| many sessions: round trip p50 / p99 (µs), 1 event loop | $(many 1 p50_us) / $(many 1 p99_us) |"
   echo "| many sessions: round trip p50 / p99 (µs), $LOOPS_N event loops | $(many "$LOOPS_N" p50_us) / $(many "$LOOPS_N" p99_us) |"
   echo "| many sessions: relay CPU, cores busy (of $(nproc)), 1 / $LOOPS_N event loops | $(many 1 relay_cpu) / $(many "$LOOPS_N" relay_cpu) |"
+  echo "| many sessions: relay CPU of each event loop, busiest first (cores), 1 / $LOOPS_N event loops | $(loops 1) / $(loops "$LOOPS_N") |"
   echo "| agent ready after launch, bin/reconnector (ms; target ≤ 400) | median $(echo $FOOT_READY | tr ' ' '\n' | median), all: $FOOT_READY |"
   echo "| agent resident memory when idle (MiB; target ≤ 64) | median $(echo $FOOT_RSS | tr ' ' '\n' | median | awk '{printf "%.1f", $1 / 1048576}') |"
   echo "| resume after a reset, cut to first byte (ms) | median $(echo "$RESET_MS" | median), all: $(echo $RESET_MS) |"
