@@ -82,6 +82,9 @@ final class AgentCommand implements Callable<Integer> {
                     + "and how long dialling the relay may take, before it fails (default ${DEFAULT-VALUE})")
     Duration connectTimeout;
 
+    @CommandLine.Mixin
+    BusyPollFlag busyPoll = new BusyPollFlag();
+
     @Option(names = "--max-local-connections", defaultValue = "" + AgentOptions.DEFAULT_MAX_LOCAL_CONNECTIONS,
             description = "local connections taken at once over all listeners; more are refused (default ${DEFAULT-VALUE})")
     int maxLocalConnections;
@@ -168,13 +171,14 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentOptions options = new AgentOptions(relay, clientId, socks, httpProxy, forwards, keepalive, deadAfter, window,
                 backoffMax, connectTimeout, tls.tls(spec, relay), maxLocalConnections, status);
+        Duration poll = busyPoll.busyPoll(spec);
         // Prometheus and Vert.x's metrics only when someone scrapes them: they are most of what an
         // agent would otherwise load at start for nothing.
         Metrics metrics = adminListen == null ? null : new Metrics();
         VertxOptions vertxOptions = io.reconnector.edge.VertxSetup.options().setEventLoopPoolSize(1)
                 .setWorkerPoolSize(AGENT_WORKERS).setInternalBlockingPoolSize(AGENT_WORKERS);
         Vertx vertx = io.reconnector.edge.VertxSetup.agent(metrics == null ? Vertx.builder().with(vertxOptions)
-                : metrics.builder(vertxOptions)).build();
+                : metrics.builder(vertxOptions), poll).build();
         AgentMetrics agentMetrics = metrics == null ? new AgentMetrics() : new AgentMetrics(metrics.registry());
         String deployment;
         try {

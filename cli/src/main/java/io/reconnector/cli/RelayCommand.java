@@ -86,6 +86,9 @@ final class RelayCommand implements Callable<Integer> {
                     + "processors, here ${DEFAULT-VALUE})")
     int eventLoops = Runtime.getRuntime().availableProcessors();
 
+    @CommandLine.Mixin
+    BusyPollFlag busyPoll = new BusyPollFlag();
+
     @Option(names = "--log-format", defaultValue = "text",
             description = "text (a sentence per line) or json (an object per line); default ${DEFAULT-VALUE}")
     LogFormat logFormat;
@@ -111,9 +114,10 @@ final class RelayCommand implements Callable<Integer> {
                 connectTimeout, drainGrace, tls.files(spec, listen), cluster.options(spec), limits.limits(spec),
                 proxyProtocol, adminListen, new NameOptions(Flags.readable(spec, "--hosts-file", hostsFile),
                 policy.allowNames, policy.denyNames));
+        Duration poll = busyPoll.busyPoll(spec);
         RelayNode node;
         try {
-            node = RelayNode.start(options, eventLoops).toCompletionStage().toCompletableFuture().join();
+            node = RelayNode.start(options, eventLoops, poll).toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException e) {
             System.err.println("relay: cannot start: " + AgentCommand.rootMessage(e));
             return 1;

@@ -4,11 +4,15 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
 
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -24,23 +28,38 @@ import java.util.concurrent.ThreadFactory;
  * wake-up of the loop from the acceptor, about a fifth of the agent's CPU per connection in a
  * connect loop). Vert.x keeps its acceptor apart so a busy server's loops cannot delay
  * accepting; a relay keeps it.</li>
+ * <li>Unless told not to ({@code --busy-poll 0}), a loop with nothing to do polls its sockets
+ * for a short, adaptive while before it sleeps ({@link BusyPoll}): an answer that comes
+ * meanwhile does not wait for the kernel to wake the loop.</li>
  * </ul>
  * A subclass of Vert.x's own, so everything else (and {@code isNativeTransportEnabled}) stays.
  */
 final class LeanNioTransport extends NioTransport {
     private final boolean acceptOnTheLoop;
+    /** The most a loop polls before it sleeps; zero: it never polls. */
+    private final Duration busyPoll;
     private EventLoopGroup ioLoops;
 
-    private LeanNioTransport(boolean acceptOnTheLoop) {
+    private LeanNioTransport(boolean acceptOnTheLoop, Duration busyPoll) {
         this.acceptOnTheLoop = acceptOnTheLoop;
+        this.busyPoll = busyPoll;
     }
 
-    static LeanNioTransport withAcceptorThread() {
-        return new LeanNioTransport(false);
+    static LeanNioTransport withAcceptorThread(Duration busyPoll) {
+        return new LeanNioTransport(false, busyPoll);
     }
 
-    static LeanNioTransport acceptingOnTheLoop() {
-        return new LeanNioTransport(true);
+    static LeanNioTransport acceptingOnTheLoop(Duration busyPoll) {
+        return new LeanNioTransport(true, busyPoll);
+    }
+
+    @Override
+    public IoHandlerFactory ioHandlerFactory() {
+        if (busyPoll.isZero()) {
+            return super.ioHandlerFactory();
+        }
+        // A strategy per loop: each adapts its window to its own sockets.
+        return NioIoHandler.newFactory(SelectorProvider.provider(), () -> new BusyPoll(busyPoll));
     }
 
     @Override

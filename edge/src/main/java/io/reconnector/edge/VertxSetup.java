@@ -5,6 +5,8 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 
+import java.time.Duration;
+
 /**
  * How both sides configure Vert.x: the JDK's NIO transport, not Netty's native epoll one.
  *
@@ -21,7 +23,8 @@ import io.vertx.core.transport.Transport;
  * times as fast; one connection's throughput a few per cent lower and about 20 % more relay
  * CPU per MiB with 2,000 busy connections. Worth going back once a Netty release both drops
  * and re-adds such sockets. Agent and relay build Vert.x with {@link #agent} and {@link #relay}:
- * the same transport with less work per connection ({@link LeanNioTransport}).
+ * the same transport with less work per connection and a loop that polls a little before it
+ * sleeps ({@link LeanNioTransport}).
  */
 public final class VertxSetup {
     private VertxSetup() {
@@ -32,21 +35,34 @@ public final class VertxSetup {
     }
 
     /**
-     * The agent's Vert.x: NIO with fewer system calls per connection, accepting on its one
-     * event loop ({@link LeanNioTransport}).
+     * The most an event loop polls its sockets before it sleeps, unless {@code --busy-poll} says
+     * otherwise ({@link BusyPoll}): longer than a loopback or same-host round trip through a
+     * hop (the relay's answer to the agent, a local destination's to the relay), short enough
+     * that a loop whose waits are longer soon stops polling.
      */
-    public static VertxBuilder agent(VertxBuilder builder) {
-        return builder.withTransport(new Nio(LeanNioTransport.acceptingOnTheLoop()));
+    public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
+    /** Past this, polling would spend more than sleeping and waking ever costs. */
+    public static final Duration MAX_BUSY_POLL = Duration.ofMillis(1);
+
+    /**
+     * The agent's Vert.x: NIO with fewer system calls per connection, accepting on its one
+     * event loop, polling for up to {@code busyPoll} before it sleeps ({@link LeanNioTransport}).
+     */
+    public static VertxBuilder agent(VertxBuilder builder, Duration busyPoll) {
+        return builder.withTransport(new Nio(LeanNioTransport.acceptingOnTheLoop(busyPoll)));
     }
 
     /** An agent's Vert.x with the default options (the demo's, the benchmark tools'). */
     public static Vertx agentVertx() {
-        return agent(Vertx.builder().with(options())).build();
+        return agent(Vertx.builder().with(options()), DEFAULT_BUSY_POLL).build();
     }
 
-    /** A relay's Vert.x: NIO with fewer system calls per connection, Vert.x's acceptor thread. */
-    public static VertxBuilder relay(VertxBuilder builder) {
-        return builder.withTransport(new Nio(LeanNioTransport.withAcceptorThread()));
+    /**
+     * A relay's Vert.x: NIO with fewer system calls per connection, Vert.x's acceptor thread,
+     * polling for up to {@code busyPoll} before a loop sleeps.
+     */
+    public static VertxBuilder relay(VertxBuilder builder, Duration busyPoll) {
+        return builder.withTransport(new Nio(LeanNioTransport.withAcceptorThread(busyPoll)));
     }
 
     /** How Vert.x's builder takes a transport of our own. */

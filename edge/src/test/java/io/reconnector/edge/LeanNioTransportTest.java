@@ -42,7 +42,7 @@ class LeanNioTransportTest {
 
     @Test
     void socketsHaveTheOptionsAskedForWhetherOrNotTheyAreTheDefaults() throws Exception {
-        Vertx vertx = VertxSetup.relay(Vertx.builder().with(VertxSetup.options())).build();
+        Vertx vertx = VertxSetup.relay(Vertx.builder().with(VertxSetup.options()), VertxSetup.DEFAULT_BUSY_POLL).build();
         try {
             Ends plain = connect(vertx, new NetServerOptions().setTcpNoDelay(true), new NetClientOptions().setTcpNoDelay(true));
             for (Channel c : new Channel[] {plain.accepted(), plain.dialled()}) {
@@ -63,8 +63,8 @@ class LeanNioTransportTest {
 
     @Test
     void theAgentsLoopAcceptsItsOwnConnectionsAndARelayKeepsItsAcceptorThread() throws Exception {
-        Vertx agent = VertxSetup.agent(Vertx.builder().with(VertxSetup.options().setEventLoopPoolSize(1))).build();
-        Vertx relay = VertxSetup.relay(Vertx.builder().with(VertxSetup.options().setEventLoopPoolSize(1))).build();
+        Vertx agent = VertxSetup.agent(Vertx.builder().with(VertxSetup.options().setEventLoopPoolSize(1)), VertxSetup.DEFAULT_BUSY_POLL).build();
+        Vertx relay = VertxSetup.relay(Vertx.builder().with(VertxSetup.options().setEventLoopPoolSize(1)), VertxSetup.DEFAULT_BUSY_POLL).build();
         try {
             Channel viaAgent = connect(agent, new NetServerOptions(), new NetClientOptions()).accepted();
             assertSame(viaAgent.eventLoop(), viaAgent.parent().eventLoop(), "accepted where it is served: no hand-off");

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParsingTest {
     @Test
     void durations() {
+        assertEquals(Duration.ofNanos(100_000), Durations.parse("100us"));
+        assertEquals(Duration.ZERO, Durations.parse("0us"));
+        assertEquals(Duration.ZERO, Durations.parse("0"));
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertEquals(Duration.ofSeconds(5), Durations.parse("5s"));
         assertEquals(Duration.ofMinutes(15), Durations.parse("15m"));
@@ -18,6 +21,8 @@ class ParsingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 sec"));
         assertTrue(e.getMessage().contains("500ms, 5s, 15m"), e.getMessage());
         assertEquals("15m", Durations.format(Duration.ofMinutes(15)));
+        assertEquals("100us", Durations.format(Duration.ofNanos(100_000)));
+        assertEquals("2ms", Durations.format(Duration.ofMillis(2)));
     }
 
     @Test

@@ -78,6 +78,14 @@ public final class RelayNode {
 
     /** A node whose sessions are spread over {@code eventLoops} event loops (one relay shard on each). */
     public static Future<RelayNode> start(RelayOptions options, int eventLoops) {
+        return start(options, eventLoops, io.reconnector.edge.VertxSetup.DEFAULT_BUSY_POLL);
+    }
+
+    /**
+     * A node whose sessions are spread over {@code eventLoops} event loops, each of which polls
+     * for up to {@code busyPoll} before it sleeps (zero: never).
+     */
+    public static Future<RelayNode> start(RelayOptions options, int eventLoops, java.time.Duration busyPoll) {
         ClusterOptions c = options.cluster();
         Config config = EmbeddedHazelcast.config(c.hazelcastClusterName(), options.nodeName(), c.host(), c.port(),
                 c.members());
@@ -90,7 +98,7 @@ public final class RelayNode {
         // Each shard needs a loop of its own; the event bus and the admin port share them.
         return io.reconnector.edge.VertxSetup.relay(metrics.builder(io.reconnector.edge.VertxSetup.options()
                         .setEventLoopPoolSize(eventLoops)
-                        .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort()))))
+                        .setEventBusOptions(new EventBusOptions().setHost(c.host()).setPort(c.eventBusPort()))), busyPoll)
                 .withClusterManager(manager)
                 .buildClustered()
                 .compose(vertx -> {

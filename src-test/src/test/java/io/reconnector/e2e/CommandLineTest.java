@@ -122,6 +122,20 @@ class CommandLineTest {
     }
 
     @Test
+    void aBusyPollTooLongOrWithoutAUnitSaysWhatToGive() throws Exception {
+        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--busy-poll", "5ms"))) {
+            assertEquals(2, relay.waitForExit(30_000));
+            assertTrue(relay.output().contains("--busy-poll 5ms is too long: give 0 (never poll) to 1ms"), relay.output());
+            assertTrue(!relay.output().contains("relay listening"), "nothing started:\n" + relay.output());
+        }
+        try (Proc agent = Proc.startText("agent", List.of("agent", "--relay", "127.0.0.1:7998", "--socks", "127.0.0.1:0",
+                "--busy-poll", "100"))) {
+            assertEquals(2, agent.waitForExit(30_000));
+            assertTrue(agent.output().contains("'100' is not a duration") && agent.output().contains("100us"), agent.output());
+        }
+    }
+
+    @Test
     void pkiInitAndIssueMakeFilesOpensslAccepts() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pki-cli").resolve("ca");
         try (Proc init = Proc.startText("pki", List.of("pki", "init", dir.toString(), "--relay-name", "relay.test",
