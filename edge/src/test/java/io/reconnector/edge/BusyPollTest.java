@@ -1,12 +1,16 @@
 package io.reconnector.edge;
 
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SelectStrategy;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -71,6 +75,31 @@ class BusyPollTest {
         blockedFor(20_000);
         ready.add(1);
         assertEquals(1, waitOnce(), "a short wait starts it polling again");
+    }
+
+    /**
+     * A task another thread queues while the loop polls (a bridged transport's frames, a
+     * worker's result) is run at once, not when the window ends: on a real Netty loop, whose
+     * queue the poll looks at.
+     */
+    @Test
+    void aTaskQueuedWhilePollingEndsThePoll() throws Exception {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            EventLoop loop = group.next();
+            int[] selectsWithATaskQueued = new int[1];
+            loop.submit(() -> {
+                waitOnce();
+                blockedFor(30_000);
+                loop.execute(() -> { }); // queued behind this task, as another thread's would be
+                waitOnce();
+                selectsWithATaskQueued[0] = selects;
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals(1, selectsWithATaskQueued[0], "one select, then the queued task");
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Test
