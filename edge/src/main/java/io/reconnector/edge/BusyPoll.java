@@ -32,8 +32,9 @@ final class BusyPoll implements SelectStrategy {
     private final long windowNanos;
     /** Waits in a row that outlasted the window; polling stops at {@link #LONG_WAITS_TO_STOP}. */
     private int longWaits = LONG_WAITS_TO_STOP;
-    /** When the wait that last ended up blocked began; -1 when the last wait did not block. */
-    private long blockedWaitBegan = -1;
+    /** Whether the last wait ended up blocked in the kernel, and when it began. */
+    private boolean lastWaitBlocked;
+    private long blockedWaitBegan;
     /** This loop, for its queue of tasks; looked up on its own thread at the first poll. */
     private SingleThreadEventExecutor loop;
 
@@ -66,6 +67,7 @@ final class BusyPoll implements SelectStrategy {
             }
             Thread.yield();
         }
+        lastWaitBlocked = true;
         blockedWaitBegan = began;
         return SelectStrategy.SELECT;
     }
@@ -75,14 +77,14 @@ final class BusyPoll implements SelectStrategy {
      * polling again; a long one (every blocked wait while polling) counts towards stopping.
      */
     private void countLastWait(long now) {
-        if (blockedWaitBegan < 0) {
+        if (!lastWaitBlocked) {
             return;
         }
         longWaits = now - blockedWaitBegan <= windowNanos ? 0 : Math.min(LONG_WAITS_TO_STOP, longWaits + 1);
-        blockedWaitBegan = -1;
+        lastWaitBlocked = false;
     }
 
-    boolean polling() {
+    private boolean polling() {
         return longWaits < LONG_WAITS_TO_STOP;
     }
 

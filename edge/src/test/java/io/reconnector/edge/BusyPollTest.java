@@ -20,7 +20,8 @@ class BusyPollTest {
     /** What each non-blocking select costs on the test's clock. */
     private static final long SELECT_NANOS = 10_000;
 
-    private long now = 1_000_000_000L;
+    /** {@code System.nanoTime}'s origin is arbitrary: its readings may be negative. */
+    private long now = -1_000_000_000L;
     private int selects;
     private final ArrayDeque<Integer> ready = new ArrayDeque<>();
     private final BusyPoll poll = new BusyPoll(Duration.ofNanos(WINDOW_NANOS), () -> now);
