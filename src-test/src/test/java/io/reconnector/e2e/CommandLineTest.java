@@ -34,6 +34,14 @@ class CommandLineTest {
         }
     }
 
+    /** Runs a command that must refuse its flags (exit status 2) and returns what it printed. */
+    private static String refusal(String name, List<String> args) throws Exception {
+        try (Proc p = Proc.startText(name, args)) {
+            assertEquals(2, p.waitForExit(30_000));
+            return p.output();
+        }
+    }
+
     @Test
     void theStartupLinesScriptsWaitForAreThereInTheTextFormat() throws Exception {
         String host = Loopback.subnet() + ".2";
@@ -95,44 +103,31 @@ class CommandLineTest {
     @Test
     void plaintextOffLoopbackIsRefusedWithAWayOut() throws Exception {
         // Refused while the flags are read: nothing binds 0.0.0.0, and relay.invalid is never looked up.
-        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "0.0.0.0:7999"))) {
-            assertEquals(2, relay.waitForExit(30_000));
-            assertTrue(relay.output().contains("would serve plaintext to the network")
-                    && relay.output().contains("--tls-cert") && relay.output().contains("--insecure-plaintext"), relay.output());
-        }
-        try (Proc agent = Proc.startText("agent", List.of("agent", "--relay", "relay.invalid:7000", "--plaintext",
-                "--socks", "127.0.0.1:0"))) {
-            assertEquals(2, agent.waitForExit(30_000));
-            assertTrue(agent.output().contains("in clear over the network") && agent.output().contains("--insecure-plaintext"),
-                    agent.output());
-        }
-        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7999", "--client-ca", "/nonexistent"))) {
-            assertEquals(2, relay.waitForExit(30_000));
-            assertTrue(relay.output().contains("client certificates need TLS"), relay.output());
-        }
+        String relay = refusal("relay", List.of("relay", "--listen", "0.0.0.0:7999"));
+        assertTrue(relay.contains("would serve plaintext to the network")
+                && relay.contains("--tls-cert") && relay.contains("--insecure-plaintext"), relay);
+        String agent = refusal("agent", List.of("agent", "--relay", "relay.invalid:7000", "--plaintext",
+                "--socks", "127.0.0.1:0"));
+        assertTrue(agent.contains("in clear over the network") && agent.contains("--insecure-plaintext"), agent);
+        String clientCa = refusal("relay", List.of("relay", "--listen", "127.0.0.1:7999", "--client-ca", "/nonexistent"));
+        assertTrue(clientCa.contains("client certificates need TLS"), clientCa);
     }
 
     @Test
     void anEventLoopCountOutOfRangeSaysWhatToGive() throws Exception {
-        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--event-loops", "0"))) {
-            assertEquals(2, relay.waitForExit(30_000));
-            assertTrue(relay.output().contains("--event-loops 0 is out of range: give 1 to 1024"), relay.output());
-            assertTrue(!relay.output().contains("relay listening"), "nothing started:\n" + relay.output());
-        }
+        String out = refusal("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--event-loops", "0"));
+        assertTrue(out.contains("--event-loops 0 is out of range: give 1 to 1024"), out);
+        assertTrue(!out.contains("relay listening"), "nothing started:\n" + out);
     }
 
     @Test
     void aBusyPollTooLongOrWithoutAUnitSaysWhatToGive() throws Exception {
-        try (Proc relay = Proc.startText("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--busy-poll", "5ms"))) {
-            assertEquals(2, relay.waitForExit(30_000));
-            assertTrue(relay.output().contains("--busy-poll 5ms is too long: give 0 (never poll) to 1ms"), relay.output());
-            assertTrue(!relay.output().contains("relay listening"), "nothing started:\n" + relay.output());
-        }
-        try (Proc agent = Proc.startText("agent", List.of("agent", "--relay", "127.0.0.1:7998", "--socks", "127.0.0.1:0",
-                "--busy-poll", "100"))) {
-            assertEquals(2, agent.waitForExit(30_000));
-            assertTrue(agent.output().contains("'100' is not a duration") && agent.output().contains("100us"), agent.output());
-        }
+        String relay = refusal("relay", List.of("relay", "--listen", "127.0.0.1:7998", "--busy-poll", "5ms"));
+        assertTrue(relay.contains("--busy-poll 5ms is too long: give 0 (never poll) to 1ms"), relay);
+        assertTrue(!relay.contains("relay listening"), "nothing started:\n" + relay);
+        String agent = refusal("agent", List.of("agent", "--relay", "127.0.0.1:7998", "--socks", "127.0.0.1:0",
+                "--busy-poll", "100"));
+        assertTrue(agent.contains("'100' is not a duration") && agent.contains("100us"), agent);
     }
 
     @Test
